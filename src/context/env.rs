@@ -1,0 +1,368 @@
+//! Filtered, lazy access to environment variables.
+//!
+//! Nothing that looks like a secret ever leaves this module: neither a variable whose *name*
+//! says it holds a credential, nor one whose *value* looks like a token or key. Names are
+//! compared by word (split on `_`, `-`, `.` and camelCase), so `KEYBOARD_LAYOUT` and `MONKEY`
+//! are kept while `OPENAI_API_KEY` and `GH_TOKEN` are dropped.
+
+use std::collections::BTreeMap;
+
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+/// Read-only view of the environment that hides secrets.
+#[derive(Clone, Debug)]
+pub struct EnvView {
+    source: Source,
+}
+
+#[derive(Clone, Debug)]
+enum Source {
+    /// Read from the process environment on demand.
+    Process,
+    /// A fixed set of variables (tests, benches, remote payloads).
+    Fixed(BTreeMap<String, String>),
+}
+
+impl EnvView {
+    pub fn from_process() -> EnvView {
+        EnvView {
+            source: Source::Process,
+        }
+    }
+
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> EnvView {
+        let map = pairs
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        EnvView {
+            source: Source::Fixed(map),
+        }
+    }
+
+    /// The raw value, secret or not. Only for caro's own `CARO_*` settings and `PATH`;
+    /// everything that may be shown or sent goes through [`EnvView::get`].
+    pub fn get_raw(&self, name: &str) -> Option<String> {
+        match &self.source {
+            Source::Process => std::env::var(name).ok(),
+            Source::Fixed(map) => map.get(name).cloned(),
+        }
+    }
+
+    /// A variable's value, or `None` when it is unset, not UTF-8, or looks like a secret.
+    pub fn get(&self, name: &str) -> Option<String> {
+        if is_secret_name(name) {
+            return None;
+        }
+        self.get_raw(name).filter(|value| !is_secret_value(value))
+    }
+
+    /// All variables that are safe to show, sorted by name.
+    pub fn safe_vars(&self) -> Vec<(String, String)> {
+        let all: Vec<(String, String)> = match &self.source {
+            Source::Process => std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .collect(),
+            Source::Fixed(map) => map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        };
+        let mut safe: Vec<_> = all
+            .into_iter()
+            .filter(|(k, v)| !is_secret_name(k) && !is_secret_value(v))
+            .collect();
+        safe.sort();
+        safe
+    }
+
+    /// Names of all variables, secret ones included (names alone are not secret).
+    pub fn names(&self) -> Vec<String> {
+        match &self.source {
+            Source::Process => std::env::vars_os()
+                .filter_map(|(k, _)| k.into_string().ok())
+                .collect(),
+            Source::Fixed(map) => map.keys().cloned().collect(),
+        }
+    }
+}
+
+/// Words that mark a credential when they appear as a whole word of a variable name.
+const SECRET_WORDS: &[&str] = &[
+    "TOKEN",
+    "TOKENS",
+    "KEY",
+    "KEYS",
+    "APIKEY",
+    "SECRET",
+    "SECRETS",
+    "PASSWORD",
+    "PASSWORDS",
+    "PASSWD",
+    "PASS",
+    "PASSPHRASE",
+    "CREDENTIAL",
+    "CREDENTIALS",
+    "CREDS",
+    "AUTH",
+    "PRIVATE",
+    "COOKIE",
+    "SESSION",
+    "SIGNATURE",
+    "SALT",
+    "PAT",
+    "DSN",
+    "CONNECTION_STRING",
+    "ACCESSKEY",
+    "SECRETKEY",
+    "PRIVATEKEY",
+    "AUTHTOKEN",
+    "BEARER",
+    "OTP",
+    "MFA",
+];
+
+/// Names that contain a secret-looking word but are well known to be harmless.
+const SAFE_NAMES: &[&str] = &[
+    "SSH_AUTH_SOCK",
+    "GPG_AGENT_INFO",
+    "XDG_SESSION_TYPE",
+    "XDG_SESSION_ID",
+    "XDG_SESSION_CLASS",
+    "XDG_SESSION_DESKTOP",
+    "DBUS_SESSION_BUS_ADDRESS",
+    "SESSION_MANAGER",
+    "TMUX_PANE",
+    "KEYTIMEOUT",
+];
+
+/// Whether a variable name says it holds a secret.
+pub fn is_secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    if SAFE_NAMES.contains(&upper.as_str()) {
+        return false;
+    }
+    // Substrings that are never part of a harmless word.
+    if upper.contains("SECRET") || upper.contains("PASSWORD") || upper.contains("PASSWD") {
+        return true;
+    }
+    if upper.contains("CONNECTION_STRING") || upper.contains("CONNECTIONSTRING") {
+        return true;
+    }
+    let words = split_words(name);
+    // `PWD`/`OLDPWD` are directories, but `MYSQL_PWD` is MySQL's password variable.
+    if words.len() > 1 && words.iter().any(|w| w == "PWD") {
+        return true;
+    }
+    words.iter().any(|w| {
+        SECRET_WORDS.contains(&w.as_str())
+            // Glued compounds such as `GITHUBTOKEN` or `STRIPEAPIKEY`.
+            || (w.len() > 5 && (w.ends_with("TOKEN") || w.ends_with("APIKEY")))
+    })
+}
+
+/// Split an identifier into upper-case words: `openaiApiKey` → `OPENAI`, `API`, `KEY`.
+fn split_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for ch in name.chars() {
+        if !ch.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if ch.is_ascii_uppercase() && prev_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        prev_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
+        current.push(ch.to_ascii_uppercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+static SECRET_VALUE_PATTERNS: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(concat!(
+        r"(?x)",
+        r"-----BEGIN[\ A-Z]*PRIVATE\ KEY-----",
+        r"|\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}",
+        r"|\bgithub_pat_[A-Za-z0-9_]{20,}",
+        r"|\bglpat-[A-Za-z0-9_-]{16,}",
+        r"|\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}",
+        r"|\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}",
+        r"|\bxox[abprs]-[A-Za-z0-9-]{10,}",
+        r"|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",
+        r"|\bAIza[0-9A-Za-z_-]{30,}",
+        r"|\bnpm_[A-Za-z0-9]{30,}",
+        r"|\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        // Credentials embedded in a URL: scheme://user:password@host
+        r"|[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@",
+        r"|(?i:AccountKey|SharedAccessKey|password|pwd)=[^;\s]{4,}",
+    ))
+    .expect("secret value regex")
+});
+
+/// Whether a value looks like a credential: a known token format, a key block, a URL with a
+/// password, or a long high-entropy string.
+pub fn is_secret_value(value: &str) -> bool {
+    if value.len() < 16 {
+        return false;
+    }
+    if SECRET_VALUE_PATTERNS.is_match(value) {
+        return true;
+    }
+    looks_random(value)
+}
+
+/// Long runs of base64/hex-ish characters with letters *and* digits and high entropy.
+/// Paths and sentences fail this test (they contain `/` or spaces, or repeat characters).
+fn looks_random(value: &str) -> bool {
+    if value.len() < 32 || value.len() > 4096 {
+        return false;
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '=' | '_' | '-');
+    if !value.chars().all(allowed) {
+        return false;
+    }
+    let has_digit = value.chars().any(|c| c.is_ascii_digit());
+    let has_alpha = value.chars().any(|c| c.is_ascii_alphabetic());
+    if !(has_digit && has_alpha) {
+        return false;
+    }
+    let mut counts = [0u32; 128];
+    for b in value.bytes() {
+        counts[b as usize] += 1;
+    }
+    let n = value.len() as f64;
+    let entropy: f64 = counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum();
+    entropy >= 3.8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names_are_dropped() {
+        for name in [
+            "OPENAI_API_KEY",
+            "GITHUB_TOKEN",
+            "GH_TOKEN",
+            "NPM_TOKEN",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "GOOGLE_APPLICATION_CREDENTIALS",
+            "AZURE_CLIENT_SECRET",
+            "AZURE_STORAGE_CONNECTION_STRING",
+            "DB_PASSWORD",
+            "MYSQL_PWD_HASH",
+            "PGPASSWORD",
+            "CLIENTSECRET",
+            "openaiApiKey",
+            "stripe-api-key",
+            "SLACKBOTTOKEN",
+            "PRIVATE_KEY",
+            "SENTRY_DSN",
+            "HTTP_AUTH",
+            "VAULT_PASS",
+            "ARM_CLIENT_SECRET",
+        ] {
+            assert!(is_secret_name(name), "{name} should be secret");
+        }
+    }
+
+    #[test]
+    fn harmless_names_are_kept() {
+        for name in [
+            "KEYBOARD_LAYOUT",
+            "MONKEY",
+            "PATH",
+            "HOME",
+            "PWD",
+            "OLDPWD",
+            "TOKENIZERS_PARALLELISM",
+            "SSH_AUTH_SOCK",
+            "XDG_SESSION_TYPE",
+            "EDITOR",
+            "LANG",
+            "TERM",
+            "KEYTIMEOUT",
+            "PASSENGER_ROOT",
+            "AUTHOR_NAME",
+            "DONKEY_KONG",
+            "SHELL",
+            "AWS_REGION",
+            "AWS_PROFILE",
+        ] {
+            assert!(!is_secret_name(name), "{name} should be kept");
+        }
+    }
+
+    #[test]
+    fn secret_values_are_dropped() {
+        for value in [
+            "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+            "sk-proj-abcdefghijklmnop1234567890",
+            "AKIAIOSFODNN7EXAMPLE",
+            "postgres://admin:hunter2hunter2@db.internal:5432/app",
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nabc",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            "q8Zr3LmN0vX7pT2kW9sY4bH6jD1fG5cA",
+            "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=abcd1234efgh==",
+        ] {
+            assert!(is_secret_value(value), "{value} should be secret");
+        }
+    }
+
+    #[test]
+    fn ordinary_values_are_kept() {
+        for value in [
+            "/usr/local/bin:/usr/bin:/bin",
+            "en_US.UTF-8",
+            "xterm-256color",
+            "/home/alice/projects/caro",
+            "https://example.com/path/to/thing",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "this is just a sentence with words",
+        ] {
+            assert!(!is_secret_value(value), "{value} should be kept");
+        }
+    }
+
+    #[test]
+    fn view_filters_both_ways() {
+        let env = EnvView::from_pairs([
+            ("GITHUB_TOKEN", "abc"),
+            ("NOTES", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            ("EDITOR", "nvim"),
+        ]);
+        assert_eq!(env.get("GITHUB_TOKEN"), None);
+        assert_eq!(env.get("NOTES"), None);
+        assert_eq!(env.get("EDITOR").as_deref(), Some("nvim"));
+        assert_eq!(env.get_raw("GITHUB_TOKEN").as_deref(), Some("abc"));
+        let safe = env.safe_vars();
+        assert_eq!(safe, vec![("EDITOR".to_string(), "nvim".to_string())]);
+    }
+
+    #[test]
+    fn splits_camel_case() {
+        assert_eq!(split_words("openaiApiKey"), ["OPENAI", "API", "KEY"]);
+        assert_eq!(
+            split_words("AWS_ACCESS_KEY_ID"),
+            ["AWS", "ACCESS", "KEY", "ID"]
+        );
+    }
+}

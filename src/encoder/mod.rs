@@ -1,0 +1,1 @@
+//! The semantic encoder: a sentence embedding model run by ONNX Runtime.

@@ -1,0 +1,1 @@
+//! Shell integration: the init scripts in `shell/`, rendered for `caro init`.
