@@ -19,6 +19,7 @@ pub mod log;
 pub mod output;
 pub mod paths;
 pub mod progress;
+pub mod quote;
 pub mod request;
 pub mod safety;
 pub mod shell;
