@@ -110,7 +110,7 @@ pub fn quote_glob(pattern: &str, shell: Shell) -> String {
     for c in rest.chars() {
         if is_glob_char(c) {
             if !literal.is_empty() {
-                out.push_str(&quote(&literal, shell));
+                out.push_str(&quote_segments(&literal, shell));
                 literal.clear();
             }
             out.push(c);
@@ -119,9 +119,24 @@ pub fn quote_glob(pattern: &str, shell: Shell) -> String {
         }
     }
     if !literal.is_empty() {
-        out.push_str(&quote(&literal, shell));
+        out.push_str(&quote_segments(&literal, shell));
     }
     out
+}
+
+/// Quote each `/`-separated piece on its own, so only the pieces that need it get quotes:
+/// `/var/log/my app/` → `/var/log/'my app'/`.
+fn quote_segments(text: &str, shell: Shell) -> String {
+    text.split('/')
+        .map(|piece| {
+            if piece.is_empty() {
+                String::new()
+            } else {
+                quote(piece, shell)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]
