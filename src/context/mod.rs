@@ -160,6 +160,9 @@ pub struct Context {
     pub is_root: bool,
     pub env: EnvView,
     pub tools: Tools,
+    /// Functions, aliases and other names the user's shell knows that are not on PATH.
+    /// The widget passes them in `CARO_KNOWN_COMMANDS` (whitespace-separated).
+    pub known_commands: Vec<String>,
     flavour: OnceCell<Flavour>,
     distro: OnceCell<Option<String>>,
 }
@@ -177,7 +180,11 @@ impl Context {
         let os_value = os.unwrap_or(host);
         let shell = shell.unwrap_or_else(|| Shell::detect(&env));
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        let tools = Tools::new(env.get("PATH").unwrap_or_default());
+        let tools = Tools::new(env.get_raw("PATH").unwrap_or_default());
+        let known_commands = env
+            .get_raw("CARO_KNOWN_COMMANDS")
+            .map(|s| s.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default();
         Context {
             os: os_value,
             os_overridden: os_value != host,
@@ -187,6 +194,7 @@ impl Context {
             is_root: nix::unistd::geteuid().is_root(),
             env,
             tools,
+            known_commands,
             flavour: OnceCell::new(),
             distro: OnceCell::new(),
         }
@@ -226,7 +234,7 @@ impl Context {
     /// Whether a command word can be run here. Unknown (always `true`) when the target OS
     /// was overridden, because this machine's PATH says nothing about the target's.
     pub fn has_tool(&self, name: &str) -> bool {
-        self.os_overridden || self.tools.has(name)
+        self.os_overridden || self.known_commands.iter().any(|k| k == name) || self.tools.has(name)
     }
 
     /// Whether the tool is positively known to be installed (never assumed).
