@@ -214,10 +214,20 @@ fn select_engines(
     config: &Config,
     notes: &mut Vec<String>,
 ) -> Vec<Box<dyn Engine>> {
-    let _ = (config, notes);
     match choice {
-        EngineChoice::Builtin | EngineChoice::Auto | EngineChoice::Semantic => {
+        EngineChoice::Builtin => vec![Box::new(builtin::Builtin::lexical())],
+        // `auto` honours `encoder.enabled`; asking for `semantic` by name always tries it.
+        EngineChoice::Auto if !config.encoder.enabled => {
             vec![Box::new(builtin::Builtin::lexical())]
+        }
+        EngineChoice::Auto | EngineChoice::Semantic => {
+            match crate::encoder::load(&config.encoder) {
+                Ok(scorer) => vec![Box::new(builtin::Builtin::with_semantic(scorer))],
+                Err(e) => {
+                    notes.push(format!("encoder {e}; using lexical matching"));
+                    vec![Box::new(builtin::Builtin::lexical())]
+                }
+            }
         }
         EngineChoice::Remote => Vec::new(),
     }
