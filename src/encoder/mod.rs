@@ -70,11 +70,11 @@ fn installed_model(name: &str) -> Result<(PathBuf, store::Manifest), String> {
     let dir = store::model_dir(name)?;
     if !dir.join(store::MANIFEST_FILE).is_file() {
         return Err(format!(
-            "encoder model {name} is not installed: run `caro model pull {ROLE}` (or scripts/install/onnx.sh offline)"
+            "model {name} is not installed: run `caro model pull {ROLE}` (or scripts/install/onnx.sh offline)"
         ));
     }
     let manifest = store::Manifest::read(&dir).map_err(|e| {
-        format!("encoder model {name} is damaged ({e}): reinstall it with `caro model pull {ROLE}`")
+        format!("model {name} is damaged ({e}): reinstall it with `caro model pull {ROLE}`")
     })?;
     Ok((dir, manifest))
 }
@@ -226,16 +226,11 @@ mod onnx {
         let rt = runtime::runtime(&config.ort_library)?;
         let encoder = Encoder::open(rt, name, &dir, &manifest.sha256, Tuning::batch())?;
         let phrasings = crate::kb::phrasings();
-        // Batches of similar length waste little work on padding.
-        let mut order: Vec<usize> = (0..phrasings.len()).collect();
-        order.sort_by_key(|&i| phrasings[i].len());
-        let mut vectors: Vec<Vec<f32>> = vec![Vec::new(); phrasings.len()];
-        for chunk in order.chunks(32) {
-            let texts: Vec<&str> = chunk.iter().map(|&i| phrasings[i].as_str()).collect();
-            for (&i, v) in chunk.iter().zip(encoder.embed_batch(&texts)?) {
-                vectors[i] = v;
-            }
-        }
+        // One text per run, exactly as a request is embedded (see `Encoder::embed_batch`).
+        let vectors = phrasings
+            .iter()
+            .map(|p| encoder.embed(p))
+            .collect::<Result<Vec<_>, _>>()?;
         let dim = encoder
             .dim
             .or_else(|| vectors.first().map(Vec::len))

@@ -168,7 +168,16 @@ fn convert(env: &Environment, onnx: &Path, out: &Path) -> Result<(), String> {
         let _ = std::fs::remove_file(&tmp);
         format!("ONNX Runtime cannot load {}: {e}", onnx.display())
     })?;
-    std::fs::rename(&tmp, out).map_err(|e| format!("cannot write {}: {e}", out.display()))
+    if !tmp.is_file() {
+        return Err(format!(
+            "ONNX Runtime did not write {} (is the cache directory writable?)",
+            out.display()
+        ));
+    }
+    std::fs::rename(&tmp, out).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write {}: {e}", out.display())
+    })
 }
 
 /// Where the sentence vector comes from.
@@ -302,6 +311,10 @@ impl Encoder {
     }
 
     /// Unit vectors of several texts in one run (padded to the longest).
+    ///
+    /// With a dynamically quantised model the rows of a batch share activation scales, so a
+    /// text's vector differs slightly (cosine ~0.99) from its single run: the index embeds one
+    /// text per run so that table rows equal what a request would produce.
     pub fn embed_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String> {
         if texts.is_empty() {
             return Ok(Vec::new());
