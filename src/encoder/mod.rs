@@ -59,6 +59,7 @@ fn table_key(manifest: &store::Manifest, dim: usize) -> table::Key {
 }
 
 /// all-MiniLM-L6-v2's width; the table header records the actual one.
+#[cfg(feature = "onnx")]
 const DEFAULT_DIM: usize = 384;
 
 fn unavailable(why: impl Into<String>) -> EngineError {
@@ -66,6 +67,7 @@ fn unavailable(why: impl Into<String>) -> EngineError {
 }
 
 /// The installed model `name`: its directory and manifest.
+#[cfg(feature = "onnx")]
 fn installed_model(name: &str) -> Result<(PathBuf, store::Manifest), String> {
     let dir = store::model_dir(name)?;
     if !dir.join(store::MANIFEST_FILE).is_file() {
