@@ -165,6 +165,13 @@ mod onnx {
     }
 
     pub fn load(config: &EncoderConfig) -> Result<Scorer, EngineError> {
+        let started = std::time::Instant::now();
+        let phase = |what: &str| {
+            crate::log::debug(&format!(
+                "encoder: {what} at {:.1} ms",
+                started.elapsed().as_secs_f64() * 1000.0
+            ));
+        };
         let name = config.model.as_str();
         let (dir, manifest) = installed_model(name).map_err(unavailable)?;
         // The cheap checks first: a stale table needs no runtime to be reported.
@@ -178,7 +185,9 @@ mod onnx {
                 path.display()
             )),
         })?;
+        phase("table mapped");
         let rt = runtime::runtime(&config.ort_library).map_err(unavailable)?;
+        phase("runtime loaded");
         let encoder = Encoder::open(
             rt,
             name,
@@ -187,6 +196,7 @@ mod onnx {
             Tuning::one_shot(config.threads),
         )
         .map_err(|e| unavailable(format!("{e}; check the model with `caro model verify`")))?;
+        phase("session ready");
         if let Some(dim) = encoder.dim {
             if dim != table.dim() {
                 return Err(unavailable(format!(

@@ -95,6 +95,24 @@ impl Sandbox {
             .join(format!("{MODEL}.table"))
     }
 
+    /// Build the embedding table here, or copy the one already built by this test process
+    /// (same model, same knowledge base: the table is the same), so tests do not each pay
+    /// for embedding the whole knowledge base.
+    pub fn index(&self) {
+        static BUILT: std::sync::Mutex<Option<Vec<u8>>> = std::sync::Mutex::new(None);
+        let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+        match built.as_ref() {
+            Some(bytes) => {
+                std::fs::create_dir_all(self.table().parent().unwrap()).unwrap();
+                std::fs::write(self.table(), bytes).unwrap();
+            }
+            None => {
+                self.caro().args(["model", "index"]).assert().success();
+                *built = Some(std::fs::read(self.table()).unwrap());
+            }
+        }
+    }
+
     /// Replace a linked model file by a real copy, so a test may damage it.
     pub fn own(&self, file: &str) -> PathBuf {
         let p = self.model_dir().join(file);
