@@ -59,7 +59,7 @@ impl CatalogModel {
         let files: Vec<&CatalogFile> = self
             .files
             .iter()
-            .filter(|f| f.arch.as_deref().map_or(true, |a| a == arch))
+            .filter(|f| f.arch.as_deref().is_none_or(|a| a == arch))
             .collect();
         for needed in [store::MODEL_FILE, store::VOCAB_FILE] {
             if !files.iter().any(|f| f.install_as == needed) {
