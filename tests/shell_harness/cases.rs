@@ -1,0 +1,251 @@
+//! The behaviour every shell's widget must show, written once and run per shell from
+//! `tests/shell_{zsh,bash,fish}.rs`.
+
+use super::*;
+
+fn standin(sh: Sh) -> Option<Session> {
+    Setup::new(sh, super::standin()).start()
+}
+
+/// Ctrl-G replaces the request with the command, cursor at the end, info line shown; the
+/// helper got the request as one argument after `--`, for this shell; one undo restores.
+pub fn replaces_buffer_then_undo_restores(sh: Sh) {
+    let Some(s) = standin(sh) else { return };
+    s.type_request("ok list the files");
+    s.keys(&["C-g"]);
+    let cursor = s.wait_buffer("echo ok-1");
+    assert_eq!(cursor, "echo ok-1".len(), "{sh:?}: cursor at the end");
+    s.wait_screen("the info line", |scr| scr.contains("caro: [safe] Prints ok-1"));
+
+    let calls = s.standin_calls();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(
+        calls[0],
+        [
+            "suggest",
+            "--format",
+            "widget",
+            "--shell",
+            sh.name(),
+            "--progress",
+            "--",
+            "ok list the files"
+        ]
+    );
+
+    s.keys(&[sh.undo_key()]);
+    s.wait_buffer("ok list the files");
+}
+
+/// The request is kept in history, commented out so Enter on it runs nothing.
+pub fn request_kept_in_history(sh: Sh) {
+    let Some(s) = standin(sh) else { return };
+    s.type_request("ok remember me");
+    s.keys(&["C-g"]);
+    s.wait_buffer("echo ok-1");
+    s.keys(&["Enter"]);
+    s.wait_screen("the command's output", |scr| {
+        scr.lines().any(|l| l.trim_end() == "ok-1")
+    });
+    s.wait_buffer("");
+    s.keys(&["Up"]);
+    s.wait_buffer("echo ok-1");
+    s.keys(&["Up"]);
+    s.wait_buffer("# ok remember me");
+    // Ctrl-G on the recalled entry asks for the request itself again.
+    s.keys(&["C-g"]);
+    s.wait_buffer("echo ok-1");
+    let calls = s.standin_calls();
+    assert_eq!(calls.last().unwrap().last().unwrap(), "ok remember me");
+}
+
+/// Every failure leaves the line exactly as typed and says why in one line; a blocked
+/// command never reaches the buffer.
+pub fn failures_keep_the_line(sh: Sh) {
+    let Some(s) = standin(sh) else { return };
+    let cases: &[(&str, &str)] = &[
+        ("none of that", "no confident suggestion: try rephrasing"),
+        ("error in here", "request too long: shorten it"),
+        ("blocked wipe it", "blocked: refused (critical risk): deletes everything"),
+        ("crash now", "the helper failed (exit 101)"),
+        ("bogus mode", "stand-in: unknown mode bogus"),
+    ];
+    for (request, message) in cases {
+        s.type_request(request);
+        s.keys(&["C-g"]);
+        s.wait_screen(message, |scr| scr.contains(message));
+        let (buf, _) = s.buffer();
+        assert_eq!(&buf, request, "{sh:?}: the line must stay as typed");
+        assert!(!s.screen().contains("rm -rf /"), "a refused command was shown");
+        assert!(
+            !s.screen().contains("standin busy"),
+            "{sh:?}: the crashed helper's indicator is still on screen:\n{}",
+            s.screen()
+        );
+        s.clear_line();
+    }
+}
+
+/// A helper that never answers is stopped by the script's own deadline.
+pub fn hung_helper_times_out(sh: Sh) {
+    // CARO_TIMEOUT_MS=300 makes init write a 1.3 s hard deadline.
+    let Some(s) = Setup::new(sh, super::standin())
+        .env("CARO_TIMEOUT_MS", "300")
+        .start()
+    else {
+        return;
+    };
+    s.type_request("hang forever");
+    s.keys(&["C-g"]);
+    s.wait_screen("the timeout message", |scr| {
+        scr.contains("no answer within 1.3s (timed out)")
+    });
+    assert_eq!(s.buffer().0, "hang forever");
+    assert!(!s.screen().contains("standin busy"), "{}", s.screen());
+}
+
+/// A missing helper is reported, the line kept.
+pub fn missing_helper_is_reported(sh: Sh) {
+    let Some(s) = Setup::new(sh, PathBuf::from("/nonexistent/caro")).start() else {
+        return;
+    };
+    s.type_request("ok anything");
+    s.keys(&["C-g"]);
+    s.wait_screen("the message", |scr| {
+        scr.contains("helper not found at /nonexistent/caro")
+    });
+    assert_eq!(s.buffer().0, "ok anything");
+}
+
+/// Ctrl-C while the helper works cancels it; the line stays, no glyph remains, and the
+/// editor keeps working.
+pub fn ctrl_c_keeps_the_line(sh: Sh) {
+    let Some(s) = standin(sh) else { return };
+    s.type_request("wait for me");
+    s.keys(&["C-g"]);
+    s.wait_screen("the stand-in's indicator", |scr| scr.contains("standin busy"));
+    s.keys(&["C-c"]);
+    s.wait_screen("the indicator to go", |scr| !scr.contains("standin busy"));
+    s.wait_buffer("wait for me");
+    s.type_text("!");
+    s.wait_buffer("wait for me!");
+    let screen = s.screen();
+    assert!(screen.contains("wait for me!"), "{screen}");
+    assert!(!screen.contains("standin busy"), "{screen}");
+}
+
+/// A slow helper's progress indicator is fully gone once the answer is in.
+pub fn slow_answer_progress_is_erased(sh: Sh) {
+    let Some(s) = standin(sh) else { return };
+    s.type_request("slow one");
+    s.keys(&["C-g"]);
+    s.wait_screen("the indicator", |scr| scr.contains("standin busy"));
+    s.wait_buffer("echo slow-1");
+    let screen = s.wait_screen("a clean screen", |scr| scr.contains("Prints slow-1"));
+    assert!(!screen.contains("standin busy"), "{screen}");
+}
+
+/// A multi-line request goes to the helper whole, and a multi-line command comes back.
+pub fn multi_line_request_and_command(sh: Sh) {
+    let Some(s) = standin(sh) else { return };
+    s.type_request("multiline first part\nand the second");
+    s.keys(&["C-g"]);
+    s.wait_buffer("echo first\necho second");
+    let calls = s.standin_calls();
+    assert_eq!(
+        calls[0].last().unwrap(),
+        "multiline first part\nand the second"
+    );
+}
+
+/// `$(…)`, backticks, `;`, quotes in the request are data: nothing runs.
+pub fn request_is_never_executed(sh: Sh) {
+    let Some(s) = standin(sh) else { return };
+    let request = "ok $(touch canary1) `touch canary2`; touch canary3 'q' \"dq\" \\ | touch canary4";
+    s.type_request(request);
+    s.keys(&["C-g"]);
+    s.wait_buffer("echo ok-1");
+    assert_eq!(s.standin_calls()[0].last().unwrap(), request);
+    for n in 1..=4 {
+        let canary = s.work.join(format!("canary{n}"));
+        assert!(!canary.exists(), "{sh:?}: {} was created", canary.display());
+    }
+}
+
+/// Ctrl-G again right after a suggestion cycles through the candidates, then back to the
+/// request.
+pub fn repeated_key_cycles_candidates(sh: Sh) {
+    let Some(s) = standin(sh) else { return };
+    s.type_request("multi choice");
+    s.keys(&["C-g"]);
+    s.wait_buffer("echo one");
+    s.keys(&["C-g"]);
+    s.wait_buffer("echo two");
+    s.wait_screen("the second info", |scr| {
+        scr.contains("second of three  (2/3, Ctrl-G: next)")
+    });
+    s.keys(&["C-g"]);
+    s.wait_buffer("echo three");
+    s.keys(&["C-g"]);
+    let cursor = s.wait_buffer("multi choice");
+    assert_eq!(cursor, "multi choice".len());
+    assert_eq!(s.standin_calls().len(), 1, "cycling must not ask again");
+    // The cycle is over: the next press asks again.
+    s.keys(&["C-g"]);
+    s.wait_buffer("echo one");
+    assert_eq!(s.standin_calls().len(), 2);
+}
+
+/// Ctrl-G on an empty line shows a hint and leaves the line empty.
+pub fn empty_line_shows_a_hint(sh: Sh) {
+    let Some(s) = standin(sh) else { return };
+    s.keys(&["C-g"]);
+    s.wait_screen("the hint", |scr| {
+        scr.contains("caro: type what you want to do in plain words, then press Ctrl-G")
+    });
+    assert_eq!(s.buffer().0, "");
+    assert!(s.standin_calls().is_empty(), "an empty line must not call the helper");
+}
+
+/// `--key` binds another key and leaves Ctrl-G alone.
+pub fn other_key_binds(sh: Sh) {
+    let Some(s) = Setup::new(sh, super::standin())
+        .init_arg("--key")
+        .init_arg("alt-g")
+        .start()
+    else {
+        return;
+    };
+    s.type_request("ok via alt");
+    s.keys(&["M-g"]);
+    s.wait_buffer("echo ok-1");
+}
+
+/// The real binary, engine-agnostic: whatever it answers for the request outside the
+/// shell is what the widget must do inside it. The progress indicator is forced to draw at
+/// once and must be gone afterwards; the request must not run.
+pub fn real_binary(sh: Sh) {
+    let Some(s) = Setup::new(sh, caro_bin())
+        .env("CARO_SHELL_PROGRESS_DELAY_MS", "0")
+        .start()
+    else {
+        return;
+    };
+    for request in ["list files in this directory", "show disk usage $(touch canary) `touch canary2`"] {
+        let answer = real_answer(&s, request);
+        s.type_request(request);
+        s.keys(&["C-g"]);
+        if answer.status == "ok" {
+            s.wait_buffer(&answer.commands[0]);
+        } else {
+            let message = answer.message.clone().unwrap_or_default();
+            let shown: String = message.chars().take(40).collect();
+            s.wait_screen("the helper's message", |scr| scr.contains(&shown));
+            assert_eq!(s.buffer().0, request);
+        }
+        let screen = s.screen();
+        assert!(!screen.contains("caro is thinking"), "{screen}");
+        assert!(!s.work.join("canary").exists() && !s.work.join("canary2").exists());
+        s.clear_line();
+    }
+}
