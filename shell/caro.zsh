@@ -39,7 +39,8 @@ __caro_show() {
 }
 
 # Completion function behind the menu: the candidates as they are (-Q), regardless of what
-# is typed (-U), no suffix, in caro's order (-V), one per line with their info.
+# is typed (-U), no suffix, in caro's order (-V), one per line with their info; candidate
+# number $__caro_pick is the one inserted.
 __caro_complete() {
     local -a shown
     local i
@@ -47,6 +48,43 @@ __caro_complete() {
         shown+=("${__caro_cands[i]//$'\n'/ }  -- ${__caro_infos[i]}")
     done
     compadd -V caro -Q -U -S '' -l -d shown -a __caro_cands
+    compstate[insert]=$__caro_pick
+    compstate[list]='list force'
+}
+
+# Several candidates: insert number $1 through menu completion, so the list of all of them
+# (with their info) shows under the line. Falls back to the plain insert.
+__caro_show_menu() {
+    typeset -g __caro_pick=$1
+    BUFFER=''
+    zle __caro_menu
+    if [[ $BUFFER != "${__caro_cands[$1]}" ]]; then
+        __caro_show $1
+        return
+    fi
+    CURSOR=$#BUFFER
+    { print -r -- "$BUFFER" >| $__caro_last_file } 2>/dev/null
+}
+
+# While a menu is up, Tab moves to the next candidate (round the list); anywhere else it
+# gives Tab back to whatever it was bound to and runs that.
+typeset -g __caro_tab_orig=''
+__caro_tab() {
+    emulate -L zsh
+    local i=${__caro_cands[(ie)$BUFFER]}
+    if [[ $LASTWIDGET == (__caro_widget|__caro_tab) ]] && (( i <= $#__caro_cands )); then
+        __caro_show_menu $(( i % $#__caro_cands + 1 ))
+        return 0
+    fi
+    local orig=${__caro_tab_orig:-expand-or-complete}
+    __caro_untab
+    zle $orig
+}
+
+__caro_untab() {
+    [[ -n $__caro_tab_orig ]] || return 0
+    bindkey '^I' $__caro_tab_orig
+    __caro_tab_orig=''
 }
 
 __caro_widget() {
@@ -55,20 +93,22 @@ __caro_widget() {
 
     # Pressed again right after a suggestion (or after Tab in its menu): next candidate,
     # and back to the request after the last one.
-    if (( $#__caro_cands )) && [[ $LASTWIDGET == (__caro_widget|__caro_menu|*complete*) ]]; then
+    if (( $#__caro_cands )) && [[ $LASTWIDGET == (__caro_widget|__caro_tab) ]]; then
         local i=${__caro_cands[(ie)$BUFFER]}
         if (( i < $#__caro_cands )); then
-            __caro_show $(( i + 1 ))
+            __caro_show_menu $(( i + 1 ))
             return 0
         elif (( i == $#__caro_cands )); then
             BUFFER=$__caro_request
             CURSOR=$#BUFFER
             __caro_cands=()
+            __caro_untab
             __caro_say "back to your request ($__caro_key asks again)"
             return 0
         fi
     fi
     __caro_cands=()
+    __caro_untab
 
     local request=$BUFFER
     if [[ -z ${request//[[:space:]]/} ]]; then
@@ -140,12 +180,12 @@ __caro_widget() {
     __caro_cands=("${cands[@]}")
     __caro_infos=("${infos[@]}")
     if (( $#cands > 1 )); then
-        # Several candidates: the first is inserted through menu completion, so Tab moves
-        # through the others with their info shown in the list.
-        BUFFER=''
-        zle __caro_menu
-        CURSOR=$#BUFFER
-        { print -r -- "$BUFFER" >| $__caro_last_file } 2>/dev/null
+        # Tab moves through the menu until the line is accepted.
+        local tab
+        tab=$(bindkey '^I')
+        __caro_tab_orig=${${(z)tab}[2]:-expand-or-complete}
+        bindkey '^I' __caro_tab
+        __caro_show_menu 1
     else
         __caro_show 1
     fi
@@ -153,4 +193,11 @@ __caro_widget() {
 }
 
 zle -N __caro_widget
+zle -N __caro_tab
 zle -C __caro_menu menu-complete __caro_complete
+# Tab is given back when the line is accepted (zsh 5.3+), else before the next prompt.
+if autoload -Uz add-zle-hook-widget 2>/dev/null && add-zle-hook-widget line-finish __caro_untab 2>/dev/null; then
+    :
+else
+    autoload -Uz add-zsh-hook && add-zsh-hook precmd __caro_untab
+fi

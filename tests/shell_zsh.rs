@@ -70,3 +70,8 @@ fn other_key_binds() {
 fn real_binary() {
     cases::real_binary(SH);
 }
+
+#[test]
+fn tab_moves_through_the_menu() {
+    cases::tab_moves_through_the_menu(SH);
+}

@@ -173,20 +173,29 @@ pub fn request_is_never_executed(sh: Sh) {
 }
 
 /// Ctrl-G again right after a suggestion cycles through the candidates, then back to the
-/// request.
+/// request. (Intermediate states are read from the screen: the dump key is a widget too,
+/// and pressing it would end the cycle.)
 pub fn repeated_key_cycles_candidates(sh: Sh) {
     let Some(s) = standin(sh) else { return };
+    let line = |text: &str| format!("{PROMPT}{text}");
+    let shows = |scr: &str, text: &str| scr.lines().any(|l| l.trim_end() == line(text));
     s.type_request("multi choice");
     s.keys(&["C-g"]);
-    s.wait_buffer("echo one");
+    s.wait_screen("the first candidate", |scr| shows(scr, "echo one"));
     s.keys(&["C-g"]);
-    s.wait_buffer("echo two");
-    s.wait_screen("the second info", |scr| {
-        scr.contains("second of three  (2/3, Ctrl-G: next)")
+    // zsh lists every candidate with its info (the menu); the others show the current one.
+    let info = if sh == Sh::Zsh {
+        "echo two  -- [safe] second of three"
+    } else {
+        "second of three  (2/3, Ctrl-G: next)"
+    };
+    s.wait_screen("the second candidate and its info", |scr| {
+        shows(scr, "echo two") && scr.contains(info)
     });
     s.keys(&["C-g"]);
-    s.wait_buffer("echo three");
+    s.wait_screen("the third candidate", |scr| shows(scr, "echo three"));
     s.keys(&["C-g"]);
+    s.wait_screen("the request again", |scr| shows(scr, "multi choice"));
     let cursor = s.wait_buffer("multi choice");
     assert_eq!(cursor, "multi choice".len());
     assert_eq!(s.standin_calls().len(), 1, "cycling must not ask again");
@@ -194,6 +203,32 @@ pub fn repeated_key_cycles_candidates(sh: Sh) {
     s.keys(&["C-g"]);
     s.wait_buffer("echo one");
     assert_eq!(s.standin_calls().len(), 2);
+}
+
+/// zsh only: several candidates are also offered as a completion menu, Tab moves on.
+pub fn tab_moves_through_the_menu(sh: Sh) {
+    let Some(s) = standin(sh) else { return };
+    s.type_request("multi choice");
+    s.keys(&["C-g"]);
+    s.wait_screen("the menu with infos", |scr| {
+        scr.contains("third of three") && scr.lines().any(|l| l.trim_end() == format!("{PROMPT}echo one"))
+    });
+    s.keys(&["Tab"]);
+    s.wait_screen("the second entry", |scr| {
+        scr.lines().any(|l| l.trim_end() == format!("{PROMPT}echo two"))
+    });
+    // Each press is one undo step: back to the first candidate, then to the request.
+    s.keys(&[sh.undo_key()]);
+    s.wait_buffer("echo one");
+    s.keys(&[sh.undo_key()]);
+    s.wait_buffer("multi choice");
+    // Tab is itself again once the menu is over.
+    s.clear_line();
+    s.type_text("bindkey '^I'");
+    s.keys(&["Enter"]);
+    s.wait_screen("the restored Tab binding", |scr| {
+        scr.contains("\"^I\" expand-or-complete")
+    });
 }
 
 /// Ctrl-G on an empty line shows a hint and leaves the line empty.
