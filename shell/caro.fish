@@ -57,7 +57,7 @@ function __caro_remember -a request
     # Commented out, so recalling it and pressing Enter runs nothing.
     set -l entry (string replace -ra '(?m)^' '# ' -- $request | string collect)
     set entry (string replace -a '\\' '\\\\' -- $entry | string replace -a \n '\\n' | string collect)
-    printf -- '- cmd: %s\n  when: %s\n' $entry (date +%s) >>$dir/$name"_history" 2>/dev/null
+    printf '- cmd: %s\n  when: %s\n' $entry (date +%s) >>$dir/$name"_history" 2>/dev/null
     and history merge 2>/dev/null
 end
 

@@ -70,3 +70,8 @@ fn other_key_binds() {
 fn real_binary() {
     cases::real_binary(SH);
 }
+
+#[test]
+fn fish_abbreviations() {
+    cases::fish_abbreviations(SH);
+}

@@ -33,6 +33,10 @@ pub fn replaces_buffer_then_undo_restores(sh: Sh) {
         ]
     );
 
+    // The inserted command is the "last accepted suggestion" (`!!caro`, `caro abbr add`).
+    let last = s.dir.path().join("home/.local/share/caro/last-suggestion");
+    assert_eq!(std::fs::read_to_string(&last).unwrap(), "echo ok-1\n");
+
     s.keys(&[sh.undo_key()]);
     s.wait_buffer("ok list the files");
 }
@@ -48,9 +52,9 @@ pub fn request_kept_in_history(sh: Sh) {
         scr.lines().any(|l| l.trim_end() == "ok-1")
     });
     s.wait_buffer("");
-    s.keys(&["Up"]);
-    s.wait_buffer("echo ok-1");
-    s.keys(&["Up"]);
+    // Two steps back: the command that ran, then the request. (No dump in between: in
+    // fish another binding would end the history search.)
+    s.keys(&["Up", "Up"]);
     s.wait_buffer("# ok remember me");
     // Ctrl-G on the recalled entry asks for the request itself again.
     s.keys(&["C-g"]);
@@ -283,4 +287,39 @@ pub fn real_binary(sh: Sh) {
         assert!(!s.work.join("canary").exists() && !s.work.join("canary2").exists());
         s.clear_line();
     }
+}
+
+/// fish: `!!caro` expands to the last accepted suggestion, and `caro abbr add NAME` saves
+/// it as an abbreviation that `caro init fish` registers.
+pub fn fish_abbreviations(sh: Sh) {
+    let Some(s) = standin(sh) else { return };
+    s.type_request("ok save this");
+    s.keys(&["C-g"]);
+    s.wait_buffer("echo ok-1");
+    s.clear_line();
+    s.type_text("!!caro");
+    s.keys(&["Space"]);
+    s.wait_buffer("echo ok-1 ");
+    s.clear_line();
+
+    let run = |args: &[&str]| {
+        Command::new(caro_bin())
+            .args(args)
+            .envs(s.env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .expect("run caro")
+    };
+    let added = run(&["abbr", "add", "okay"]);
+    assert!(added.status.success(), "{added:?}");
+    let listed = run(&["abbr", "list"]);
+    assert_eq!(String::from_utf8_lossy(&listed.stdout), "okay\techo ok-1\n");
+    let init = run(&["init", "fish", "--bin", &super::standin().to_string_lossy()]);
+    let script = s.dir.path().join("reinit.fish");
+    std::fs::write(&script, &init.stdout).unwrap();
+    s.type_text(&format!("source '{}'", script.display()));
+    s.keys(&["Enter"]);
+    s.wait_buffer("");
+    s.type_text("okay");
+    s.keys(&["Space"]);
+    s.wait_buffer("echo ok-1 ");
 }
