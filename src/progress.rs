@@ -171,10 +171,7 @@ fn wait_stop(shared: &Shared, timeout: Duration) -> bool {
     let Ok(stop) = shared.stop.lock() else {
         return true;
     };
-    match shared
-        .wake
-        .wait_timeout_while(stop, timeout, |stop| !*stop)
-    {
+    match shared.wake.wait_timeout_while(stop, timeout, |stop| !*stop) {
         Ok((stop, _)) => *stop,
         Err(_) => true,
     }
@@ -256,7 +253,9 @@ mod tests {
         drop(p);
         let rest = collect(&rx);
         assert_eq!(rest.last().map(String::as_bytes), Some(ERASE));
-        assert!(rest[..rest.len() - 1].iter().all(|f| f.starts_with("\x1b7")));
+        assert!(rest[..rest.len() - 1]
+            .iter()
+            .all(|f| f.starts_with("\x1b7")));
     }
 
     #[test]
@@ -279,7 +278,10 @@ mod tests {
         };
         assert!(utf8_locale(env(&[("LANG", "en_US.UTF-8")])));
         assert!(utf8_locale(env(&[("LC_ALL", "C.utf8"), ("LANG", "C")])));
-        assert!(!utf8_locale(env(&[("LC_ALL", "C"), ("LANG", "en_US.UTF-8")])));
+        assert!(!utf8_locale(env(&[
+            ("LC_ALL", "C"),
+            ("LANG", "en_US.UTF-8")
+        ])));
         assert!(!utf8_locale(env(&[("LC_ALL", ""), ("LANG", "POSIX")])));
         assert!(!utf8_locale(env(&[])));
 

@@ -58,7 +58,13 @@ fn install_is_idempotent_and_uninstall_exact() {
     std::fs::write(h.join(".config/fish/config.fish"), "set -g x 1\n").unwrap();
     let before = snapshot(h);
 
-    let args = ["install", "--bin", "/opt/caro/bin/caro", "--shells", "zsh bash fish"];
+    let args = [
+        "install",
+        "--bin",
+        "/opt/caro/bin/caro",
+        "--shells",
+        "zsh bash fish",
+    ];
     run(h, &args);
     let again = run(h, &args);
     assert_eq!(count(&again, "already loads caro"), 3, "{again}");
@@ -72,10 +78,21 @@ fn install_is_idempotent_and_uninstall_exact() {
     let zshrc = std::fs::read_to_string(h.join(".zshrc")).unwrap();
     assert_eq!(count(&zshrc, "init zsh"), 1);
     let fish = std::fs::read_to_string(h.join(".config/fish/conf.d/caro.fish")).unwrap();
-    assert!(fish.contains("test -x '/opt/caro/bin/caro'; and '/opt/caro/bin/caro' init fish | source"));
+    assert!(
+        fish.contains("test -x '/opt/caro/bin/caro'; and '/opt/caro/bin/caro' init fish | source")
+    );
 
     // A new binary path replaces the line in place rather than adding one.
-    run(h, &["install", "--bin", "/usr/local/bin/caro", "--shells", "zsh bash fish"]);
+    run(
+        h,
+        &[
+            "install",
+            "--bin",
+            "/usr/local/bin/caro",
+            "--shells",
+            "zsh bash fish",
+        ],
+    );
     let bashrc = std::fs::read_to_string(h.join(".bashrc")).unwrap();
     assert_eq!(count(&bashrc, "init bash"), 1);
     assert!(bashrc.contains("/usr/local/bin/caro") && !bashrc.contains("/opt/caro"));
@@ -83,13 +100,20 @@ fn install_is_idempotent_and_uninstall_exact() {
     // The line is harmless when the binary is gone.
     let out = Command::new("bash")
         .args(["--noprofile", "--norc", "-c"])
-        .arg(format!("source '{}' && echo sourced", h.join(".bashrc").display()))
+        .arg(format!(
+            "source '{}' && echo sourced",
+            h.join(".bashrc").display()
+        ))
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "sourced\n", "{out:?}");
 
     run(h, &["uninstall"]);
-    assert_eq!(snapshot(h), before, "uninstall must restore the home directory exactly");
+    assert_eq!(
+        snapshot(h),
+        before,
+        "uninstall must restore the home directory exactly"
+    );
 }
 
 #[test]

@@ -7,13 +7,22 @@ use std::process::{Command, Output};
 
 use shell_harness::{available, caro_bin};
 
+/// One way to call `caro init`: its flags and the `CARO_*` config it sees.
+type Variant = (
+    &'static [&'static str],
+    &'static [(&'static str, &'static str)],
+);
+
 /// The variants `caro init` can print: flags and config that change the script.
-const VARIANTS: &[(&[&str], &[(&str, &str)])] = &[
+const VARIANTS: &[Variant] = &[
     (&[], &[]),
     (&["--no-bind"], &[]),
     (&["--key", "alt-g"], &[]),
     (&["--key", "ctrl-x ctrl-g"], &[]),
-    (&[], &[("CARO_SHELL_HISTORY", "false"), ("CARO_SHELL_KEY", "alt-1")]),
+    (
+        &[],
+        &[("CARO_SHELL_HISTORY", "false"), ("CARO_SHELL_KEY", "alt-1")],
+    ),
     (&[], &[("CARO_SHELL_BIND", "false")]),
 ];
 
@@ -70,7 +79,12 @@ fn bash_passes_shellcheck_and_bash_n() {
         return;
     }
     for (label, script) in rendered("bash") {
-        check(&label, "shellcheck", &["--shell=bash", "--severity=style"], &script);
+        check(
+            &label,
+            "shellcheck",
+            &["--shell=bash", "--severity=style"],
+            &script,
+        );
         check(&label, "bash", &["-n"], &script);
     }
 }
@@ -149,7 +163,11 @@ fn bash_is_silent_without_line_editing() {
             .filter(|l| !l.contains("terminal process group") && !l.contains("no job control"))
             .collect();
         assert!(ours.is_empty(), "{label}: {stderr}");
-        assert_eq!(String::from_utf8_lossy(&out.stdout), "__caro_widget\n", "{label}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "__caro_widget\n",
+            "{label}"
+        );
     }
 }
 
@@ -161,7 +179,8 @@ fn init_is_fail_safe() {
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.starts_with("# caro: init: key 'hyper-q' needs a modifier") && stderr.contains("binding ctrl-g instead"),
+        stderr.starts_with("# caro: init: key 'hyper-q' needs a modifier")
+            && stderr.contains("binding ctrl-g instead"),
         "{stderr}"
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("bindkey -M emacs '^G' __caro_widget"));
@@ -177,7 +196,12 @@ fn init_is_fail_safe() {
         .unwrap();
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.lines().all(|l| l.starts_with("# caro: init: config:")), "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .all(|l| l.starts_with("# caro: init: config:")),
+        "{stderr}"
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("__caro_widget"));
 }
 

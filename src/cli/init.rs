@@ -40,19 +40,24 @@ fn warn(message: &str) {
 pub fn run(args: InitArgs) -> Result<Exit, CliError> {
     let loaded = Config::load();
     for d in &loaded.diagnostics {
-        warn(&format!("config: {d} (using defaults for it; see `caro doctor`)"));
+        warn(&format!(
+            "config: {d} (using defaults for it; see `caro doctor`)"
+        ));
     }
     let config = &loaded.config;
 
-    let bin = args.bin.clone().unwrap_or_else(|| match std::env::current_exe() {
-        Ok(path) => path,
-        Err(e) => {
-            warn(&format!(
-                "could not find caro's own path ({e}); the widget will look for `caro` on PATH"
-            ));
-            PathBuf::from("caro")
-        }
-    });
+    let bin = args
+        .bin
+        .clone()
+        .unwrap_or_else(|| match std::env::current_exe() {
+            Ok(path) => path,
+            Err(e) => {
+                warn(&format!(
+                    "could not find caro's own path ({e}); the widget will look for `caro` on PATH"
+                ));
+                PathBuf::from("caro")
+            }
+        });
     let mut opts = InitOptions::new(args.shell, bin);
 
     let spec = args.key.as_deref().unwrap_or(&config.shell.key);

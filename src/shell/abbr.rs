@@ -155,7 +155,10 @@ mod tests {
         assert_eq!(all.keys().collect::<Vec<_>>(), ["big", "gs"]);
         assert_eq!(all["big"], "du -sh .[!.]* *\n# two lines");
         assert_eq!(store.remove("gs").unwrap(), "git status");
-        assert!(store.remove("gs").unwrap_err().contains("no saved abbreviation"));
+        assert!(store
+            .remove("gs")
+            .unwrap_err()
+            .contains("no saved abbreviation"));
     }
 
     #[test]
@@ -181,7 +184,9 @@ mod tests {
     fn last_suggestion_needs_content() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("last-suggestion");
-        assert!(last_suggestion(&path).unwrap_err().contains("no suggestion"));
+        assert!(last_suggestion(&path)
+            .unwrap_err()
+            .contains("no suggestion"));
         std::fs::write(&path, "ls -la\n").unwrap();
         assert_eq!(last_suggestion(&path).unwrap(), "ls -la");
     }

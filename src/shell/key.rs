@@ -178,7 +178,13 @@ mod tests {
         let k = key("ctrl-g");
         assert_eq!(
             (k.zsh(), k.bash(), k.fish3(), k.fish4(), k.label()),
-            ("^G".into(), "\\C-g".into(), "\\cg".into(), "ctrl-g".into(), "Ctrl-G".into())
+            (
+                "^G".into(),
+                "\\C-g".into(),
+                "\\cg".into(),
+                "ctrl-g".into(),
+                "Ctrl-G".into()
+            )
         );
         let k = key("Alt-G");
         assert_eq!(
@@ -202,8 +208,18 @@ mod tests {
     #[test]
     fn rejects_what_cannot_be_bound_safely() {
         for bad in [
-            "", "g", "ctrl-", "ctrl-gg", "ctrl-1", "ctrl-m", "ctrl-i", "ctrl-j", "shift-g",
-            "ctrl-x ctrl-y ctrl-z", "alt-'", "ctrl-;",
+            "",
+            "g",
+            "ctrl-",
+            "ctrl-gg",
+            "ctrl-1",
+            "ctrl-m",
+            "ctrl-i",
+            "ctrl-j",
+            "shift-g",
+            "ctrl-x ctrl-y ctrl-z",
+            "alt-'",
+            "ctrl-;",
         ] {
             let err = bad.parse::<Key>().unwrap_err();
             assert!(err.contains("key"), "{bad}: {err}");

@@ -108,7 +108,10 @@ pub fn render(opts: &InitOptions) -> String {
     let last_file = opts.last_file.as_deref().map(path_str).unwrap_or_default();
     let mut out = template
         .replace("__CARO_BIN__", &quote(&path_str(&opts.bin), sh))
-        .replace("__CARO_TIMEOUT_S__", &quote(&seconds(opts.hard_timeout_ms), sh))
+        .replace(
+            "__CARO_TIMEOUT_S__",
+            &quote(&seconds(opts.hard_timeout_ms), sh),
+        )
         .replace("__CARO_TIMEOUT__", &timeout_words(opts).join(" "))
         .replace("__CARO_HISTORY__", if opts.history { "1" } else { "0" })
         .replace("__CARO_LAST_FILE__", &quote(&last_file, sh))
@@ -204,23 +207,12 @@ fn completions(sh: Shell, bin: &Path) -> String {
     let completer = path_str(bin);
     let mut buf = Vec::new();
     let written = match sh {
-        Shell::Zsh => {
-            clap_complete::env::Zsh.write_registration("COMPLETE", "caro", "caro", &completer, &mut buf)
-        }
-        Shell::Bash => clap_complete::env::Bash.write_registration(
-            "COMPLETE",
-            "caro",
-            "caro",
-            &completer,
-            &mut buf,
-        ),
-        Shell::Fish => clap_complete::env::Fish.write_registration(
-            "COMPLETE",
-            "caro",
-            "caro",
-            &completer,
-            &mut buf,
-        ),
+        Shell::Zsh => clap_complete::env::Zsh
+            .write_registration("COMPLETE", "caro", "caro", &completer, &mut buf),
+        Shell::Bash => clap_complete::env::Bash
+            .write_registration("COMPLETE", "caro", "caro", &completer, &mut buf),
+        Shell::Fish => clap_complete::env::Fish
+            .write_registration("COMPLETE", "caro", "caro", &completer, &mut buf),
     };
     if written.is_err() {
         return String::new();
@@ -251,7 +243,10 @@ fn completions(sh: Shell, bin: &Path) -> String {
             )
         }
         // clap's generated function word-splits on purpose (IFS is set to a separator).
-        Shell::Bash => format!("{header}# shellcheck disable=SC2207,SC2181\n{}\n", glue.trim()),
+        Shell::Bash => format!(
+            "{header}# shellcheck disable=SC2207,SC2181\n{}\n",
+            glue.trim()
+        ),
         Shell::Fish => format!("{header}{}\n", glue.trim()),
     }
 }
@@ -311,14 +306,23 @@ mod tests {
     fn bindings_cover_emacs_and_vi_keymaps() {
         let zsh = render(&opts(Shell::Zsh));
         for map in ["emacs", "viins", "vicmd"] {
-            assert!(zsh.contains(&format!("bindkey -M {map} '^G' __caro_widget")), "{zsh}");
+            assert!(
+                zsh.contains(&format!("bindkey -M {map} '^G' __caro_widget")),
+                "{zsh}"
+            );
         }
         let bash = render(&opts(Shell::Bash));
-        assert!(bash.contains("bind -m \"$__caro_keymap\" -r '\\C-g'"), "{bash}");
+        assert!(
+            bash.contains("bind -m \"$__caro_keymap\" -r '\\C-g'"),
+            "{bash}"
+        );
         assert!(bash.contains("-x '\"\\C-g\": __caro_widget'"), "{bash}");
         let fish = render(&opts(Shell::Fish));
         assert!(fish.contains("bind \\cg __caro_widget"), "{fish}");
-        assert!(fish.contains("bind -M insert ctrl-g __caro_widget"), "{fish}");
+        assert!(
+            fish.contains("bind -M insert ctrl-g __caro_widget"),
+            "{fish}"
+        );
     }
 
     #[test]

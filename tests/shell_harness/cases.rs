@@ -15,7 +15,9 @@ pub fn replaces_buffer_then_undo_restores(sh: Sh) {
     s.keys(&["C-g"]);
     let cursor = s.wait_buffer("echo ok-1");
     assert_eq!(cursor, "echo ok-1".len(), "{sh:?}: cursor at the end");
-    s.wait_screen("the info line", |scr| scr.contains("caro: [safe] Prints ok-1"));
+    s.wait_screen("the info line", |scr| {
+        scr.contains("caro: [safe] Prints ok-1")
+    });
 
     let calls = s.standin_calls();
     assert_eq!(calls.len(), 1, "{calls:?}");
@@ -70,7 +72,10 @@ pub fn failures_keep_the_line(sh: Sh) {
     let cases: &[(&str, &str)] = &[
         ("none of that", "no confident suggestion: try rephrasing"),
         ("error in here", "request too long: shorten it"),
-        ("blocked wipe it", "blocked: refused (critical risk): deletes everything"),
+        (
+            "blocked wipe it",
+            "blocked: refused (critical risk): deletes everything",
+        ),
         ("crash now", "the helper failed (exit 101)"),
         ("bogus mode", "stand-in: unknown mode bogus"),
     ];
@@ -80,7 +85,10 @@ pub fn failures_keep_the_line(sh: Sh) {
         s.wait_screen(message, |scr| scr.contains(message));
         let (buf, _) = s.buffer();
         assert_eq!(&buf, request, "{sh:?}: the line must stay as typed");
-        assert!(!s.screen().contains("rm -rf /"), "a refused command was shown");
+        assert!(
+            !s.screen().contains("rm -rf /"),
+            "a refused command was shown"
+        );
         assert!(
             !s.screen().contains("standin busy"),
             "{sh:?}: the crashed helper's indicator is still on screen:\n{}",
@@ -127,7 +135,9 @@ pub fn ctrl_c_keeps_the_line(sh: Sh) {
     let Some(s) = standin(sh) else { return };
     s.type_request("wait for me");
     s.keys(&["C-g"]);
-    s.wait_screen("the stand-in's indicator", |scr| scr.contains("standin busy"));
+    s.wait_screen("the stand-in's indicator", |scr| {
+        scr.contains("standin busy")
+    });
     s.keys(&["C-c"]);
     s.wait_screen("the indicator to go", |scr| !scr.contains("standin busy"));
     s.wait_buffer("wait for me");
@@ -165,7 +175,8 @@ pub fn multi_line_request_and_command(sh: Sh) {
 /// `$(…)`, backticks, `;`, quotes in the request are data: nothing runs.
 pub fn request_is_never_executed(sh: Sh) {
     let Some(s) = standin(sh) else { return };
-    let request = "ok $(touch canary1) `touch canary2`; touch canary3 'q' \"dq\" \\ | touch canary4";
+    let request =
+        "ok $(touch canary1) `touch canary2`; touch canary3 'q' \"dq\" \\ | touch canary4";
     s.type_request(request);
     s.keys(&["C-g"]);
     s.wait_buffer("echo ok-1");
@@ -215,11 +226,15 @@ pub fn tab_moves_through_the_menu(sh: Sh) {
     s.type_request("multi choice");
     s.keys(&["C-g"]);
     s.wait_screen("the menu with infos", |scr| {
-        scr.contains("third of three") && scr.lines().any(|l| l.trim_end() == format!("{PROMPT}echo one"))
+        scr.contains("third of three")
+            && scr
+                .lines()
+                .any(|l| l.trim_end() == format!("{PROMPT}echo one"))
     });
     s.keys(&["Tab"]);
     s.wait_screen("the second entry", |scr| {
-        scr.lines().any(|l| l.trim_end() == format!("{PROMPT}echo two"))
+        scr.lines()
+            .any(|l| l.trim_end() == format!("{PROMPT}echo two"))
     });
     // Each press is one undo step: back to the first candidate, then to the request.
     s.keys(&[sh.undo_key()]);
@@ -243,7 +258,10 @@ pub fn empty_line_shows_a_hint(sh: Sh) {
         scr.contains("caro: type what you want to do in plain words, then press Ctrl-G")
     });
     assert_eq!(s.buffer().0, "");
-    assert!(s.standin_calls().is_empty(), "an empty line must not call the helper");
+    assert!(
+        s.standin_calls().is_empty(),
+        "an empty line must not call the helper"
+    );
 }
 
 /// `--key` binds another key and leaves Ctrl-G alone.
@@ -270,7 +288,10 @@ pub fn real_binary(sh: Sh) {
     else {
         return;
     };
-    for request in ["list files in this directory", "show disk usage $(touch canary) `touch canary2`"] {
+    for request in [
+        "list files in this directory",
+        "show disk usage $(touch canary) `touch canary2`",
+    ] {
         let answer = real_answer(&s, request);
         s.type_request(request);
         s.keys(&["C-g"]);

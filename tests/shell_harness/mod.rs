@@ -207,12 +207,18 @@ impl Session {
                 let zdot = dir.path().join("zdot");
                 std::fs::create_dir_all(&zdot).unwrap();
                 std::fs::write(zdot.join(".zshrc"), rc).unwrap();
-                (zdot.clone(), format!("env ZDOTDIR='{}' zsh --no-globalrcs -i", zdot.display()))
+                (
+                    zdot.clone(),
+                    format!("env ZDOTDIR='{}' zsh --no-globalrcs -i", zdot.display()),
+                )
             }
             Sh::Bash => {
                 let path = dir.path().join("bashrc");
                 std::fs::write(&path, rc).unwrap();
-                (path.clone(), format!("bash --noprofile --rcfile '{}' -i", path.display()))
+                (
+                    path.clone(),
+                    format!("bash --noprofile --rcfile '{}' -i", path.display()),
+                )
             }
             Sh::Fish => {
                 let path = dir.path().join("home/.config/fish/config.fish");
@@ -237,13 +243,20 @@ impl Session {
             env: env.clone(),
         };
         let mut tmux = Command::new("tmux");
-        tmux.args(["-L", &session.socket, "-f", "/dev/null", "new-session", "-d"])
-            .args(["-x", "100", "-y", "30", "-c"])
-            .arg(&work)
-            .arg(command)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .envs(env.iter().map(|(k, v)| (k, v)));
+        tmux.args([
+            "-L",
+            &session.socket,
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+        ])
+        .args(["-x", "100", "-y", "30", "-c"])
+        .arg(&work)
+        .arg(command)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .envs(env.iter().map(|(k, v)| (k, v)));
         let out = tmux.output().expect("start tmux");
         assert!(out.status.success(), "tmux new-session failed: {out:?}");
         session.wait_screen("the first prompt", |s| s.contains(PROMPT.trim_end()));
@@ -378,7 +391,15 @@ impl Drop for Session {
 /// The real binary's answer for a request, parsed (engine-agnostic expectations).
 pub fn real_answer(session: &Session, request: &str) -> caro::output::widget::Parsed {
     let out = Command::new(caro_bin())
-        .args(["suggest", "--format", "widget", "--shell", session.sh.name(), "--", request])
+        .args([
+            "suggest",
+            "--format",
+            "widget",
+            "--shell",
+            session.sh.name(),
+            "--",
+            request,
+        ])
         .envs(session.env.iter().map(|(k, v)| (k, v)))
         .current_dir(&session.work)
         .stdin(Stdio::null())
