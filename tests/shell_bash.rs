@@ -70,3 +70,8 @@ fn other_key_binds() {
 fn real_binary() {
     cases::real_binary(SH);
 }
+
+#[test]
+fn completes_caros_own_cli() {
+    cases::completes_caros_own_cli(SH);
+}

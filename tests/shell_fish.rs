@@ -75,3 +75,8 @@ fn real_binary() {
 fn fish_abbreviations() {
     cases::fish_abbreviations(SH);
 }
+
+#[test]
+fn completes_caros_own_cli() {
+    cases::completes_caros_own_cli(SH);
+}

@@ -75,3 +75,8 @@ fn real_binary() {
 fn tab_moves_through_the_menu() {
     cases::tab_moves_through_the_menu(SH);
 }
+
+#[test]
+fn completes_caros_own_cli() {
+    cases::completes_caros_own_cli(SH);
+}

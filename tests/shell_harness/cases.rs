@@ -344,3 +344,17 @@ pub fn fish_abbreviations(sh: Sh) {
     s.keys(&["Space"]);
     s.wait_buffer("echo ok-1 ");
 }
+
+/// Tab completes caro's own command line (clap_complete, registered by `caro init`).
+pub fn completes_caros_own_cli(sh: Sh) {
+    let Some(s) = Setup::new(sh, caro_bin()).with_completion().start() else {
+        return;
+    };
+    s.type_text("caro sugg");
+    s.keys(&["Tab"]);
+    s.wait_buffer("caro suggest ");
+    s.clear_line();
+    s.type_text("caro init fi");
+    s.keys(&["Tab"]);
+    s.wait_buffer("caro init fish ");
+}

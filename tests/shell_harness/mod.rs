@@ -89,6 +89,8 @@ pub struct Setup {
     /// Extra environment for `caro init` and the shell (e.g. `CARO_TIMEOUT_MS`).
     pub env: Vec<(String, String)>,
     pub init_args: Vec<String>,
+    /// Put `caro` (the real binary) on PATH and, in zsh, load compinit first.
+    pub completion: bool,
 }
 
 impl Setup {
@@ -98,7 +100,13 @@ impl Setup {
             helper,
             env: Vec::new(),
             init_args: Vec::new(),
+            completion: false,
         }
+    }
+
+    pub fn with_completion(mut self) -> Setup {
+        self.completion = true;
+        self
     }
 
     pub fn env(mut self, key: &str, value: &str) -> Setup {
@@ -155,8 +163,21 @@ impl Session {
         for sub in ["work", "home/.config/fish", "home/.local/share/fish"] {
             std::fs::create_dir_all(dir.path().join(sub)).unwrap();
         }
-        let env = env_for(dir.path(), &setup.env);
+        let mut env = env_for(dir.path(), &setup.env);
         let sh = setup.sh;
+        if setup.completion {
+            let bin_dir = dir.path().join("bin");
+            std::fs::create_dir_all(&bin_dir).unwrap();
+            std::os::unix::fs::symlink(caro_bin(), bin_dir.join("caro")).unwrap();
+            let path = std::env::var("PATH").unwrap_or_default();
+            env.push(("PATH".into(), format!("{}:{path}", bin_dir.display())));
+        }
+        let path = env
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "PATH")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| std::env::var("PATH").unwrap_or_default());
 
         // The widget script, from the real `caro init`.
         let mut init = Command::new(caro_bin());
@@ -166,7 +187,7 @@ impl Session {
             .arg(&setup.helper)
             .args(&setup.init_args)
             .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("PATH", &path)
             .envs(env.iter().map(|(k, v)| (k, v)));
         let out = init.output().expect("run caro init");
         assert!(out.status.success(), "caro init failed: {out:?}");
@@ -176,11 +197,16 @@ impl Session {
         let dump = dir.path().join("dump");
         let rc = match sh {
             Sh::Zsh => format!(
-                "PS1='{PROMPT}'\nRPS1=''\nsource '{script}'\n\
+                "PS1='{PROMPT}'\nRPS1=''\n{compinit}source '{script}'\n\
                  __t_dump() {{ print -rn -- \"$BUFFER<<CURSOR>>$CURSOR<<END>>\" >| '{dump}' }}\n\
                  zle -N __t_dump\nbindkey '^T' __t_dump\n",
                 script = script.display(),
-                dump = dump.display()
+                dump = dump.display(),
+                compinit = if setup.completion {
+                    "autoload -Uz compinit && compinit -u -D\n"
+                } else {
+                    ""
+                },
             ),
             Sh::Bash => format!(
                 "PS1='{PROMPT}'\nsource '{script}'\n\
