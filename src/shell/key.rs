@@ -130,9 +130,9 @@ impl Key {
             .collect()
     }
 
-    /// fish 4 notation: `ctrl-g`, `alt-g`, `ctrl-x ctrl-g` (one argument per key).
+    /// fish 4 notation: `ctrl-g`, `alt-g`, `ctrl-x,ctrl-g` (a sequence is comma-separated).
     pub fn fish4(&self) -> String {
-        self.to_string()
+        self.to_string().replace(' ', ",")
     }
 
     /// For messages: `Ctrl-G`, `Alt-G`, `Ctrl-X Ctrl-G`.
@@ -198,7 +198,7 @@ mod tests {
                 "^X^G".into(),
                 "\\C-x\\C-g".into(),
                 "\\cx\\cg".into(),
-                "ctrl-x ctrl-g".into(),
+                "ctrl-x,ctrl-g".into(),
                 "Ctrl-X Ctrl-G".into()
             )
         );

@@ -276,6 +276,19 @@ pub fn other_key_binds(sh: Sh) {
     s.type_request("ok via alt");
     s.keys(&["M-g"]);
     s.wait_buffer("echo ok-1");
+    drop(s);
+
+    // A two-key sequence.
+    let Some(s) = Setup::new(sh, super::standin())
+        .init_arg("--key")
+        .init_arg("ctrl-x ctrl-g")
+        .start()
+    else {
+        return;
+    };
+    s.type_request("ok via sequence");
+    s.keys(&["C-x", "C-g"]);
+    s.wait_buffer("echo ok-1");
 }
 
 /// The real binary, engine-agnostic: whatever it answers for the request outside the
