@@ -16,9 +16,8 @@ if ((BASH_VERSINFO[0] < 4)); then
 fi
 
 __caro_bin=__CARO_BIN__
-# A hung helper must never hang the prompt: coreutils `timeout`, slightly longer than the
-# helper's own deadline (empty when `timeout` is not installed).
-__caro_timeout=(__CARO_TIMEOUT__)
+# A hung helper must never hang the prompt: the widget stops waiting after this many
+# seconds, slightly longer than the helper's own deadline.
 __caro_timeout_s=__CARO_TIMEOUT_S__
 __caro_history=__CARO_HISTORY__
 __caro_last_file=__CARO_LAST_FILE__
@@ -93,24 +92,47 @@ __caro_widget() {
 
     # Ctrl-C must only stop the helper: without a trap bash aborts the function and the
     # line is lost. Traps are global in bash, so the user's own INT trap is put back.
-    local saved_trap out rc
+    local saved_trap interrupted=0
     saved_trap=$(trap -p INT)
-    trap ':' INT
-    # The request is one argument after `--`: data, never code.
-    out=$(CARO_SHELL=bash CARO_KNOWN_COMMANDS="${!BASH_ALIASES[*]}" \
-        "${__caro_timeout[@]}" "$__caro_bin" suggest --format widget --shell bash --progress \
+    trap 'interrupted=1' INT
+    # The helper runs in a process substitution so `read -t` can stop waiting for it at a
+    # deadline without a `timeout` process. The request is one argument after `--`: data,
+    # never code.
+    local fd out='' rc last_bg=$! pid
+    exec {fd}< <(CARO_SHELL=bash CARO_KNOWN_COMMANDS="${!BASH_ALIASES[*]}" \
+        exec "$__caro_bin" suggest --format widget --shell bash --progress \
         -- "$request" 2>/dev/null </dev/null)
+    pid=$!
+    IFS= read -r -d '' -t "$__caro_timeout_s" -u "$fd" out
     rc=$?
+    exec {fd}<&-
+    local waited=eof
+    if ((rc > 128)); then
+        waited=timeout
+        ((interrupted)) && waited=interrupted
+        # Only a pid this call created (bash < 4.4 does not set $! here): TERM for a cancel,
+        # KILL for a hang.
+        if [[ $pid != "$last_bg" ]]; then
+            if ((interrupted)); then kill -TERM "$pid"; else kill -KILL "$pid"; fi 2>/dev/null
+        fi
+    elif [[ $pid != "$last_bg" ]]; then
+        wait "$pid" 2>/dev/null
+        rc=$?
+    fi
+    # The terminal's Ctrl-C reaches the helper too, which may exit 130 before `read` sees
+    # the signal.
+    if ((interrupted || rc == 130)); then
+        waited=interrupted
+    fi
     trap - INT
     [[ -n $saved_trap ]] && eval "$saved_trap"
 
     local -a lines
     mapfile -t lines <<<"$out"
     if [[ ${lines[0]} != 'caro-widget 1' ]]; then
-        case $rc in
-            130) __caro_say "cancelled; your line is unchanged" ;;
-            124 | 137) __caro_say "no answer within ${__caro_timeout_s}s (timed out); your line is unchanged" ;;
-            126 | 127) __caro_say "could not run $__caro_bin (exit $rc): reinstall caro, then run: exec bash" ;;
+        case $waited in
+            interrupted) __caro_say "cancelled; your line is unchanged" ;;
+            timeout) __caro_say "no answer within ${__caro_timeout_s}s (timed out); your line is unchanged" ;;
             *) __caro_say "the helper failed (exit $rc) without an answer; your line is unchanged (see: caro doctor)" ;;
         esac
         return 0

@@ -99,10 +99,12 @@ function __caro_widget
     # The request is one argument after `--`: data, never code. Ctrl-C cancels this
     # function before the line is touched, so the buffer survives by construction.
     set -l known (functions -n | string join ' ')
+    set -g __caro_busy 1
     set -l lines (CARO_SHELL=fish CARO_KNOWN_COMMANDS=$known \
         $__caro_timeout $__caro_bin suggest --format widget --shell fish --progress \
         -- "$request" 2>/dev/null </dev/null)
     set -l rc $status
+    set -e __caro_busy
 
     if test "$lines[1]" != 'caro-widget 1'
         switch $rc
@@ -164,6 +166,15 @@ function __caro_widget
     set -g __caro_cands $cands
     set -g __caro_infos $infos
     __caro_show 1
+end
+
+# Ctrl-C while the helper runs cancels the widget before it can repaint: a helper killed
+# mid-drawing would leave its indicator on the line, so repaint here.
+function __caro_on_sigint --on-signal SIGINT
+    if set -q __caro_busy
+        set -e __caro_busy
+        commandline -f repaint
+    end
 end
 
 # A new command line starts a new cycle.

@@ -6,11 +6,12 @@
 
 # Widgets only make sense in an interactive shell with a line editor.
 [[ -o interactive && -o zle ]] || return 0
+# sysread (a read with a timeout that never blocks past it), $sysparams, $EPOCHREALTIME.
+zmodload zsh/system zsh/datetime || return 0
 
 typeset -g __caro_bin=__CARO_BIN__
-# A hung helper must never hang the prompt: coreutils `timeout`, slightly longer than the
-# helper's own deadline (empty when `timeout` is not installed).
-typeset -ga __caro_timeout=(__CARO_TIMEOUT__)
+# A hung helper must never hang the prompt: the widget stops waiting after this many
+# seconds, slightly longer than the helper's own deadline.
 typeset -g __caro_history=__CARO_HISTORY__
 typeset -g __caro_last_file=__CARO_LAST_FILE__
 typeset -g __caro_key=__CARO_KEY_LABEL__
@@ -124,25 +125,52 @@ __caro_widget() {
         return 0
     fi
 
-    # Ctrl-C must only stop the helper: without this trap zsh aborts the widget and the
-    # line is lost. The helper gets the request as one argument after `--`: data, never
-    # code. Its stdin is /dev/null here anyway; stderr would scribble over the editor.
-    trap ':' INT
-    local out rc
-    out=$(CARO_SHELL=zsh CARO_KNOWN_COMMANDS="${(k)functions} ${(k)aliases}" \
-        $__caro_timeout $__caro_bin suggest --format widget --shell zsh --progress \
-        -- "$request" 2>/dev/null </dev/null)
-    rc=$?
+    # The helper runs in a process substitution so the widget can stop waiting for it at
+    # a deadline, without spawning a `timeout` process. It gets the request as one
+    # argument after `--`: data, never code. Its stdin is /dev/null here anyway; stderr
+    # would scribble over the editor. It prints its pid first (it then execs caro).
+    # Ctrl-C must only stop the helper: without a trap zsh aborts the widget and the line is
+    # lost. (BUFFER is read-only inside a trap, so the trap only raises a flag.)
+    local interrupted=0
+    trap 'interrupted=1' INT
+    local fd out='' chunk waited=eof pid
+    exec {fd}< <(print -r -- $sysparams[pid]
+        CARO_SHELL=zsh CARO_KNOWN_COMMANDS="${(k)functions} ${(k)aliases}" \
+            exec $__caro_bin suggest --format widget --shell zsh --progress \
+            -- "$request" 2>/dev/null </dev/null)
+    # Short slices: a trap only runs between them, and Ctrl-C must answer at once.
+    local deadline=$(( EPOCHREALTIME + __caro_timeout_s ))
+    while (( ! interrupted )); do
+        if (( EPOCHREALTIME >= deadline )); then
+            waited=timeout
+            break
+        fi
+        chunk=''
+        sysread -t 0.05 -i $fd chunk
+        case $? in
+            0) out+=$chunk ;;
+            4) ;;
+            5) break ;;
+            *) waited=failed; break ;;
+        esac
+    done
+    (( interrupted )) && waited=interrupted
+    exec {fd}<&-
+    pid=${out%%$'\n'*}
+    out=${out#*$'\n'}
+    if [[ $waited != eof && $pid == <-> ]]; then
+        # TERM for a cancel (the terminal's Ctrl-C never reached it), KILL for a hang.
+        if [[ $waited == interrupted ]]; then kill -TERM $pid; else kill -KILL $pid; fi 2>/dev/null
+    fi
     # The helper drew its progress indicator on the terminal: redraw everything.
     zle reset-prompt
 
     local -a lines=("${(@f)out}")
     if [[ ${lines[1]} != 'caro-widget 1' ]]; then
-        case $rc in
-            130) __caro_say "cancelled; your line is unchanged" ;;
-            124|137) __caro_say "no answer within ${__caro_timeout_s}s (timed out); your line is unchanged" ;;
-            126|127) __caro_say "could not run $__caro_bin (exit $rc): reinstall caro, then run: exec zsh" ;;
-            *) __caro_say "the helper failed (exit $rc) without an answer; your line is unchanged (see: caro doctor)" ;;
+        case $waited in
+            interrupted) __caro_say "cancelled; your line is unchanged" ;;
+            timeout) __caro_say "no answer within ${__caro_timeout_s}s (timed out); your line is unchanged" ;;
+            *) __caro_say "the helper failed without an answer; your line is unchanged (see: caro doctor)" ;;
         esac
         return 0
     fi

@@ -33,7 +33,8 @@ pub struct InitOptions {
     pub key: Option<Key>,
     /// Used in messages even when nothing is bound (the user binds it themselves).
     pub key_label: String,
-    /// `timeout`-style program (coreutils `timeout` or `gtimeout`), if installed.
+    /// `timeout`-style program (coreutils `timeout` or `gtimeout`), if installed; fish
+    /// wraps the helper in it (zsh and bash enforce the deadline themselves).
     pub timeout_program: Option<PathBuf>,
     /// The hard deadline the script enforces, in milliseconds.
     pub hard_timeout_ms: u64,
@@ -279,15 +280,23 @@ mod tests {
     }
 
     #[test]
-    fn timeout_wraps_the_helper_only_when_installed() {
-        let script = render(&opts(Shell::Bash));
+    fn deadlines_are_written_in() {
+        // zsh and bash wait with a deadline themselves; fish has no read timeout and
+        // wraps the helper in `timeout` when it is installed.
+        for sh in [Shell::Zsh, Shell::Bash] {
+            let script = render(&opts(sh));
+            assert!(script.contains("__caro_timeout_s=6.5\n"), "{sh}: {script}");
+            assert!(!script.contains("/usr/bin/timeout"), "{sh}");
+        }
+        let script = render(&opts(Shell::Fish));
         assert!(
-            script.contains("__caro_timeout=(/usr/bin/timeout --foreground -s INT -k 1 6.5)"),
+            script
+                .contains("set -g __caro_timeout /usr/bin/timeout --foreground -s INT -k 1 6.5\n"),
             "{script}"
         );
-        let mut o = opts(Shell::Bash);
+        let mut o = opts(Shell::Fish);
         o.timeout_program = None;
-        assert!(render(&o).contains("__caro_timeout=()"));
+        assert!(render(&o).contains("set -g __caro_timeout \n"));
     }
 
     #[test]
