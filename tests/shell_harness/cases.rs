@@ -35,6 +35,23 @@ pub fn replaces_buffer_then_undo_restores(sh: Sh) {
         ]
     );
 
+    // Context for the helper: the shell, and names it knows that are not on PATH.
+    let env = s.standin_env();
+    assert!(
+        env.contains(&format!("CARO_SHELL={}\n", sh.name())),
+        "{env}"
+    );
+    let known = env.split("CARO_KNOWN_COMMANDS=").nth(1).unwrap_or_default();
+    let names: Vec<&str> = known.split_whitespace().collect();
+    match sh {
+        Sh::Zsh => assert!(
+            names.contains(&"ll") && names.contains(&"__caro_widget"),
+            "{env}"
+        ),
+        Sh::Bash => assert!(names.contains(&"ll"), "{env}"),
+        Sh::Fish => assert!(names.contains(&"fish_prompt"), "{env}"),
+    }
+
     // The inserted command is the "last accepted suggestion" (`!!caro`, `caro abbr add`).
     let last = s.dir.path().join("home/.local/share/caro/last-suggestion");
     assert_eq!(std::fs::read_to_string(&last).unwrap(), "echo ok-1\n");

@@ -197,7 +197,7 @@ impl Session {
         let dump = dir.path().join("dump");
         let rc = match sh {
             Sh::Zsh => format!(
-                "PS1='{PROMPT}'\nRPS1=''\n{compinit}source '{script}'\n\
+                "PS1='{PROMPT}'\nRPS1=''\nalias ll='ls -l'\n{compinit}source '{script}'\n\
                  __t_dump() {{ print -rn -- \"$BUFFER<<CURSOR>>$CURSOR<<END>>\" >| '{dump}' }}\n\
                  zle -N __t_dump\nbindkey '^T' __t_dump\n",
                 script = script.display(),
@@ -209,7 +209,7 @@ impl Session {
                 },
             ),
             Sh::Bash => format!(
-                "PS1='{PROMPT}'\nsource '{script}'\n\
+                "PS1='{PROMPT}'\nalias ll='ls -l'\nsource '{script}'\n\
                  __t_dump() {{ printf '%s<<CURSOR>>%s<<END>>' \"$READLINE_LINE\" \"$READLINE_POINT\" >'{dump}'; }}\n\
                  bind -x '\"\\C-t\": __t_dump'\n",
                 script = script.display(),
@@ -390,6 +390,13 @@ impl Session {
             }
         }
         self.wait_buffer(text);
+    }
+
+    /// The `CARO_*` context variables of the stand-in's last call.
+    pub fn standin_env(&self) -> String {
+        let mut path = self.log.clone().into_os_string();
+        path.push(".env");
+        std::fs::read_to_string(path).unwrap_or_default()
     }
 
     /// Every call the stand-in received, as argument lists.
