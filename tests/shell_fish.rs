@@ -80,3 +80,8 @@ fn fish_abbreviations() {
 fn completes_caros_own_cli() {
     cases::completes_caros_own_cli(SH);
 }
+
+#[test]
+fn vi_mode_is_bound() {
+    cases::vi_mode_is_bound(SH);
+}

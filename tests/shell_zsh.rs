@@ -80,3 +80,8 @@ fn tab_moves_through_the_menu() {
 fn completes_caros_own_cli() {
     cases::completes_caros_own_cli(SH);
 }
+
+#[test]
+fn vi_mode_is_bound() {
+    cases::vi_mode_is_bound(SH);
+}

@@ -419,3 +419,35 @@ pub fn completes_caros_own_cli(sh: Sh) {
     s.keys(&["Tab"]);
     s.wait_buffer("caro init fish ");
 }
+
+/// Vi keymaps are bound too: insert mode, and command mode after Esc.
+pub fn vi_mode_is_bound(sh: Sh) {
+    let Some(s) = standin(sh) else { return };
+    let vi_on = match sh {
+        Sh::Zsh => "bindkey -v",
+        Sh::Bash => "set -o vi",
+        Sh::Fish => "fish_vi_key_bindings",
+    };
+    s.type_text(vi_on);
+    s.keys(&["Enter"]);
+    s.wait_screen("vi mode", |scr| scr.matches(PROMPT.trim_end()).count() >= 2);
+    // Insert mode (the dump key is bound in the default keymap only: read the screen).
+    let shows = |scr: &str, text: &str| {
+        scr.lines()
+            .any(|l| l.trim_end().ends_with(&format!("{PROMPT}{text}")))
+    };
+    s.type_text("ok in insert mode");
+    s.keys(&["C-g"]);
+    s.wait_screen("the insert-mode answer", |scr| shows(scr, "echo ok-1"));
+    s.keys(&["Escape"]);
+    s.type_text("ccok in command mode");
+    s.keys(&["Escape", "C-g"]);
+    s.wait_screen("the command-mode answer", |scr| {
+        scr.lines()
+            .filter(|l| l.trim_end().ends_with("echo ok-1"))
+            .count()
+            >= 1
+            && s.standin_calls().len() == 2
+    });
+    assert_eq!(s.standin_calls()[1].last().unwrap(), "ok in command mode");
+}
