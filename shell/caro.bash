@@ -47,7 +47,7 @@ __caro_show() {
     local i=$1 n=${#__caro_cands[@]}
     READLINE_LINE=${__caro_cands[i]}
     __caro_point_at_end
-    { printf '%s\n' "$READLINE_LINE" >"$__caro_last_file"; } 2>/dev/null
+    { printf '%s\n' "$READLINE_LINE" >|"$__caro_last_file"; } 2>/dev/null
     if ((n > 1)); then
         __caro_say "${__caro_infos[i]}  ($((i + 1))/$n, $__caro_key: next)"
     else
@@ -98,7 +98,7 @@ __caro_widget() {
     # The helper runs in a process substitution so `read -t` can stop waiting for it at a
     # deadline without a `timeout` process. The request is one argument after `--`: data,
     # never code.
-    local fd out='' rc last_bg=$! pid
+    local fd out='' rc last_bg=${!-} pid
     exec {fd}< <(CARO_SHELL=bash CARO_KNOWN_COMMANDS="${!BASH_ALIASES[*]}" \
         exec "$__caro_bin" suggest --format widget --shell bash --progress \
         -- "$request" 2>/dev/null </dev/null)

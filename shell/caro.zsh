@@ -43,6 +43,7 @@ __caro_show() {
 # is typed (-U), no suffix, in caro's order (-V), one per line with their info; candidate
 # number $__caro_pick is the one inserted.
 __caro_complete() {
+    emulate -L zsh
     local -a shown
     local i
     for (( i = 1; i <= $#__caro_cands; i++ )); do

@@ -85,3 +85,8 @@ fn completes_caros_own_cli() {
 fn vi_mode_is_bound() {
     cases::vi_mode_is_bound(SH);
 }
+
+#[test]
+fn survives_user_options() {
+    cases::survives_user_options(SH);
+}

@@ -451,3 +451,45 @@ pub fn vi_mode_is_bound(sh: Sh) {
     });
     assert_eq!(s.standin_calls()[1].last().unwrap(), "ok in command mode");
 }
+
+/// Options users set in their rc files must not break the widget.
+pub fn survives_user_options(sh: Sh) {
+    let options = match sh {
+        Sh::Zsh => "setopt ksh_arrays sh_word_split no_clobber err_exit no_unset extended_glob",
+        Sh::Bash => "set -u; shopt -s failglob nullglob extglob; set -o noclobber",
+        Sh::Fish => "set -g fish_history caro_test",
+    };
+    let Some(s) = Setup::new(sh, super::standin()).rc(options).start() else {
+        return;
+    };
+    s.type_request("multi * ? [x] $HOME");
+    s.keys(&["C-g"]);
+    s.wait_screen("the first candidate", |scr| {
+        scr.lines()
+            .any(|l| l.trim_end() == format!("{PROMPT}echo one"))
+    });
+    s.keys(&["C-g"]);
+    s.wait_screen("the second candidate", |scr| {
+        scr.lines()
+            .any(|l| l.trim_end() == format!("{PROMPT}echo two"))
+    });
+    s.keys(&["C-g", "C-g"]);
+    s.wait_buffer("multi * ? [x] $HOME");
+    assert_eq!(s.standin_calls()[0].last().unwrap(), "multi * ? [x] $HOME");
+    // The last suggestion is rewritten even with noclobber.
+    s.clear_line();
+    s.type_request("ok again");
+    s.keys(&["C-g"]);
+    s.wait_buffer("echo ok-1");
+    let last = s.dir.path().join("home/.local/share/caro/last-suggestion");
+    assert_eq!(std::fs::read_to_string(last).unwrap(), "echo ok-1\n");
+    if sh == Sh::Fish {
+        // A custom history name is honoured.
+        let hist = s
+            .dir
+            .path()
+            .join("home/.local/share/fish/caro_test_history");
+        let text = std::fs::read_to_string(hist).unwrap_or_default();
+        assert!(text.contains("- cmd: # ok again"), "{text}");
+    }
+}

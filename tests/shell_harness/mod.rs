@@ -91,6 +91,8 @@ pub struct Setup {
     pub init_args: Vec<String>,
     /// Put `caro` (the real binary) on PATH and, in zsh, load compinit first.
     pub completion: bool,
+    /// rc lines run after the widget is loaded (user options).
+    pub rc_extra: String,
 }
 
 impl Setup {
@@ -101,7 +103,14 @@ impl Setup {
             env: Vec::new(),
             init_args: Vec::new(),
             completion: false,
+            rc_extra: String::new(),
         }
+    }
+
+    pub fn rc(mut self, lines: &str) -> Setup {
+        self.rc_extra.push_str(lines);
+        self.rc_extra.push('\n');
+        self
     }
 
     pub fn with_completion(mut self) -> Setup {
@@ -228,6 +237,7 @@ impl Session {
                 dump = dump.display()
             ),
         };
+        let rc = format!("{rc}{}", setup.rc_extra);
         let (rc_path, command) = match sh {
             Sh::Zsh => {
                 let zdot = dir.path().join("zdot");
