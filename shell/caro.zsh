@@ -10,11 +10,11 @@
 zmodload zsh/system zsh/datetime || return 0
 
 typeset -g __caro_bin=__CARO_BIN__
-# A hung helper must never hang the prompt: the widget stops waiting after this many
-# seconds, slightly longer than the helper's own deadline.
 typeset -g __caro_history=__CARO_HISTORY__
 typeset -g __caro_last_file=__CARO_LAST_FILE__
 typeset -g __caro_key=__CARO_KEY_LABEL__
+# A hung helper must never hang the prompt: the widget stops waiting after this many
+# seconds, slightly longer than the helper's own deadline.
 typeset -g __caro_timeout_s=__CARO_TIMEOUT_S__
 # Candidates of the last answer (for cycling), their info lines, and the request they
 # answer (restored at the end of the cycle).
