@@ -1,5 +1,5 @@
 //! Real-terminal harness for the Ctrl-G widgets: each session is its own tmux server
-//! (`-L` socket) running one rc-free shell with a temporary HOME, the widget loaded from
+//! (`-S` socket inside the session's temp dir, so nothing is left behind) running one rc-free shell with a temporary HOME, the widget loaded from
 //! `caro init`, and a "dump" key (Ctrl-T) that writes the line editor's buffer and cursor to
 //! a file. Everything polls with a deadline; nothing sleeps a fixed time.
 //!
@@ -264,11 +264,7 @@ impl Session {
         };
         let _ = rc_path;
 
-        let socket = format!(
-            "caro-test-{}-{}",
-            std::process::id(),
-            dir.path().file_name().unwrap().to_string_lossy()
-        );
+        let socket = dir.path().join("tmux.sock").to_string_lossy().into_owned();
         let session = Session {
             sh,
             socket,
@@ -280,7 +276,7 @@ impl Session {
         };
         let mut tmux = Command::new("tmux");
         tmux.args([
-            "-L",
+            "-S",
             &session.socket,
             "-f",
             "/dev/null",
@@ -301,7 +297,7 @@ impl Session {
 
     fn tmux(&self, args: &[&str]) -> Output {
         Command::new("tmux")
-            .args(["-L", &self.socket])
+            .args(["-S", &self.socket])
             .args(args)
             .output()
             .expect("run tmux")
