@@ -85,3 +85,8 @@ fn vi_mode_is_bound() {
 fn survives_user_options() {
     cases::survives_user_options(SH);
 }
+
+#[test]
+fn loading_twice_is_harmless() {
+    cases::loading_twice_is_harmless(SH);
+}

@@ -493,3 +493,20 @@ pub fn survives_user_options(sh: Sh) {
         assert!(text.contains("- cmd: # ok again"), "{text}");
     }
 }
+
+/// rc files get sourced again (`source ~/.zshrc`): loading the widget twice is harmless.
+pub fn loading_twice_is_harmless(sh: Sh) {
+    let Some(s) = standin(sh) else { return };
+    let script = s.dir.path().join(format!("init.{}", sh.name()));
+    s.type_text(&format!("source '{}'", script.display()));
+    s.keys(&["Enter"]);
+    s.wait_buffer("");
+    s.type_request("ok twice");
+    s.keys(&["C-g"]);
+    s.wait_buffer("echo ok-1");
+    assert_eq!(s.standin_calls().len(), 1, "one press, one call");
+    let screen = s.screen();
+    for noise in ["error", "warning", "not found", "unknown"] {
+        assert!(!screen.to_lowercase().contains(noise), "{screen}");
+    }
+}
