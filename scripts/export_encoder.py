@@ -36,6 +36,10 @@ import sys
 import tempfile
 import unicodedata
 
+# The PyPI onnxruntime builds write a telemetry database under ~/.cache on every start unless
+# this is set before the library loads (onnxruntime is imported lazily, after this line).
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
 HIDDEN = 384
 HEADS = 12
 HEAD_DIM = HIDDEN // HEADS

