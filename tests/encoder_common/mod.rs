@@ -3,7 +3,7 @@
 //! links to them, so tests never write into the user's own caro directories.
 //!
 //! Outside CI a missing install skips the tests that need it, with a message saying how to
-//! install it; with `CARO_REQUIRE_ONNX=1` (set by `.ci/run`) a missing install fails them.
+//! install it; in CI (`CI` set) or with `CARO_REQUIRE_ONNX=1` a missing install fails them.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -39,15 +39,27 @@ pub fn install_or_skip(test: &str) -> Option<Install> {
     match find_install() {
         Ok(i) => Some(i),
         Err(why) => {
-            if std::env::var("CARO_REQUIRE_ONNX").as_deref() == Ok("1") {
-                panic!("{test}: CARO_REQUIRE_ONNX=1 but the encoder is not installed: {why}");
+            if required() {
+                panic!(
+                    "{test}: the encoder must be installed here (CI or CARO_REQUIRE_ONNX=1) but {why}: run scripts/install/onnx.sh first"
+                );
             }
             eprintln!(
-                "skipping {test}: {why}; install it with scripts/install/onnx.sh (CARO_REQUIRE_ONNX=1 makes this a failure)"
+                "skipping {test}: {why}; install it with scripts/install/onnx.sh (in CI, or with CARO_REQUIRE_ONNX=1, this is a failure)"
             );
             None
         }
     }
+}
+
+/// Tests may only skip outside CI: `.ci/run` sets CI, and CARO_REQUIRE_ONNX=1 forces it locally.
+fn required() -> bool {
+    let set = |name: &str| {
+        std::env::var(name)
+            .map(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
+            .unwrap_or(false)
+    };
+    set("CARO_REQUIRE_ONNX") || set("CI")
 }
 
 /// A fresh home: `data/caro/models/<MODEL>/*` and `data/caro/lib/<lib>` link to the real
