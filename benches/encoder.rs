@@ -48,6 +48,7 @@ fn similarity(c: &mut Criterion) {
     }
 }
 
+#[cfg(feature = "onnx")]
 fn encoder_run(c: &mut Criterion) {
     let config = caro::config::EncoderConfig::default();
     let tuning = caro::encoder::runtime::Tuning::one_shot(1);
@@ -62,6 +63,11 @@ fn encoder_run(c: &mut Criterion) {
             eprintln!("skipping the encoder-run bench: {e} (install with scripts/install/onnx.sh)")
         }
     }
+}
+
+#[cfg(not(feature = "onnx"))]
+fn encoder_run(_: &mut Criterion) {
+    eprintln!("skipping the encoder-run bench: built without the `onnx` feature");
 }
 
 criterion_group!(benches, tokenizer, similarity, encoder_run);

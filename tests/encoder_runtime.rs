@@ -1,4 +1,5 @@
 //! The encoder in-process, against the real ONNX Runtime library and the real model.
+#![cfg(feature = "onnx")]
 
 mod encoder_common;
 
