@@ -37,7 +37,7 @@ if [ "$uninstall" = 1 ]; then
     # What the encoder step installed (abbreviations and other user data stay).
     data=${XDG_DATA_HOME:-$HOME/.local/share}/caro
     cache=${XDG_CACHE_HOME:-$HOME/.cache}/caro
-    rm -rf "$data/lib" "$data/models" "$cache/encoder" "$cache/downloads"
+    rm -rf "${data:?}/lib" "${data:?}/models" "${cache:?}/encoder" "${cache:?}/downloads"
     echo "caro: removed ONNX Runtime and models from $data"
     exit 0
 fi
