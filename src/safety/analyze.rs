@@ -10,7 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::data::{CommandData, Data, SyntaxSpec};
+use super::data::{Data, SyntaxSpec};
 use super::paths::UNKNOWN;
 use super::syntax::{
     self, AssignValue, Command, Compound, ParseError, Pipeline, RedirOp, Script, SimpleCommand,
@@ -71,14 +71,17 @@ pub(crate) struct Invocation {
     pub is_wrapper: bool,
     /// The command word was a path (`./build.sh`, `/usr/bin/env`), not a name to look up.
     pub path_given: bool,
+    /// The command's option syntax (`data/safety/commands.toml`).
+    pub syntax: &'static SyntaxSpec,
+    /// Arguments and known stdin as one text, built on first use by `text` rules.
+    pub payload: std::cell::OnceCell<String>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct Arg {
     /// Resolved text: `~` for home, [`UNKNOWN`] for run-time pieces.
     pub text: String,
-    /// How the word reads in the command, for messages.
-    pub display: String,
+    /// Where the word is in the checked command (top-level words only).
     pub span: Option<Span>,
     pub classes: u32,
 }
@@ -88,8 +91,28 @@ pub(crate) struct RedirInfo {
     pub op: RedirOp,
     pub fd: Option<u32>,
     pub text: String,
-    pub display: String,
+    pub span: Option<Span>,
     pub classes: u32,
+}
+
+/// How a word reads, for messages: its source text when it has one, else its resolved text
+/// with run-time pieces shown as `…`.
+pub(crate) fn display(text: &str, span: Option<Span>, src: &str) -> String {
+    span.and_then(|s| src.get(s.start..s.end))
+        .map(str::to_string)
+        .unwrap_or_else(|| text.replace(UNKNOWN, "…"))
+}
+
+impl Arg {
+    pub fn display(&self, src: &str) -> String {
+        display(&self.text, self.span, src)
+    }
+}
+
+impl RedirInfo {
+    pub fn display(&self, src: &str) -> String {
+        display(&self.text, self.span, src)
+    }
 }
 
 /// Everything that would run.
@@ -116,8 +139,7 @@ enum Var {
 }
 
 #[derive(Clone)]
-struct Cx<'s> {
-    src: &'s str,
+struct Cx {
     shell: Shell,
     depth: u8,
     top: bool,
@@ -136,15 +158,14 @@ struct Stage {
 
 struct Field {
     text: String,
-    display: String,
     span: Option<Span>,
     dynamic: bool,
     /// Produced by a command substitution: the words come from another command's output.
     from_command: bool,
 }
 
-struct Walker<'d> {
-    data: &'d Data,
+struct Walker {
+    data: &'static Data,
     home: Option<String>,
     out: Vec<Invocation>,
     vars: HashMap<String, Var>,
@@ -155,7 +176,12 @@ struct Walker<'d> {
 
 /// Analyse `src`, written for `shell`. `home` is the user's home directory, so that
 /// `/home/ann` is recognised as "your home".
-pub(crate) fn analyze(src: &str, shell: Shell, data: &Data, home: Option<&str>) -> Analysis {
+pub(crate) fn analyze(
+    src: &str,
+    shell: Shell,
+    data: &'static Data,
+    home: Option<&str>,
+) -> Analysis {
     let mut w = Walker {
         data,
         home: home.map(str::to_string),
@@ -166,7 +192,6 @@ pub(crate) fn analyze(src: &str, shell: Shell, data: &Data, home: Option<&str>) 
         fork_bombs: Vec::new(),
     };
     let cx = Cx {
-        src,
         shell,
         depth: 0,
         top: true,
@@ -203,7 +228,7 @@ fn is_assignment_text(t: &str) -> bool {
         .is_some_and(|(name, _)| syntax::is_name(name))
 }
 
-impl<'d> Walker<'d> {
+impl Walker {
     fn full(&self) -> bool {
         self.out.len() >= MAX_INVOCATIONS
     }
@@ -509,7 +534,6 @@ impl<'d> Walker<'d> {
                 .iter()
                 .map(|f| Arg {
                     text: f.text.clone(),
-                    display: f.display.clone(),
                     span: f.span.filter(|_| cx.top),
                     classes: 0,
                 })
@@ -561,7 +585,6 @@ impl<'d> Walker<'d> {
                     {
                         sub.push(Field {
                             text: rest[k].text.clone(),
-                            display: rest[k].display.clone(),
                             span: rest[k].span,
                             dynamic: rest[k].dynamic,
                             from_command: rest[k].from_command,
@@ -579,9 +602,13 @@ impl<'d> Walker<'d> {
         let args: Vec<Arg> = rest
             .into_iter()
             .map(|f| Arg {
-                classes: self.classify(&f.text),
+                // Options are not paths (after `--` they could be, but nobody names a file so).
+                classes: if f.text.starts_with('-') {
+                    0
+                } else {
+                    self.classify(&f.text)
+                },
                 text: f.text,
-                display: f.display,
                 span: f.span.filter(|_| cx.top),
             })
             .collect();
@@ -632,7 +659,8 @@ impl<'d> Walker<'d> {
         stage: &Stage,
         name_span: Option<Span>,
     ) -> usize {
-        let (options, positionals) = layout(&self.data.commands, &name, &args);
+        let syntax = self.data.commands.syntax_for(&name);
+        let (options, positionals) = layout(syntax, &args);
         let stdin_text = stdin_text.or_else(|| stage.prev_output.clone());
         let mut inv = Invocation {
             name,
@@ -657,6 +685,8 @@ impl<'d> Walker<'d> {
             piped: stage.piped,
             is_wrapper: false,
             path_given: false,
+            syntax,
+            payload: std::cell::OnceCell::new(),
         };
         inv.static_output = static_output(&inv, self.cwd.as_deref());
         self.out.push(inv);
@@ -744,7 +774,6 @@ impl<'d> Walker<'d> {
             return;
         }
         let pcx = Cx {
-            src: text,
             shell,
             depth: cx.depth + 1,
             top: false,
@@ -773,7 +802,6 @@ impl<'d> Walker<'d> {
             let fields = segment
                 .into_iter()
                 .map(|t| Field {
-                    display: t.clone(),
                     text: t,
                     span: None,
                     dynamic: false,
@@ -799,6 +827,13 @@ impl<'d> Walker<'d> {
     fn apply_side_effects(&mut self, i: usize, _cx: &Cx) {
         let inv = &self.out[i];
         if !inv.via.is_empty() || inv.depth > 0 && inv.remote {
+            return;
+        }
+        const EFFECTFUL: &[&str] = &[
+            "cd", "pushd", "chdir", "popd", "export", "declare", "typeset", "local", "readonly",
+            "unset", "read", "set",
+        ];
+        if !EFFECTFUL.contains(&inv.name.as_str()) {
             return;
         }
         let name = inv.name.clone();
@@ -900,11 +935,7 @@ impl<'d> Walker<'d> {
                     out.push(RedirInfo {
                         op,
                         fd: r.fd,
-                        display: if cx.top {
-                            r.target.raw(cx.src).to_string()
-                        } else {
-                            text.replace(UNKNOWN, "…")
-                        },
+                        span: Some(r.target.span).filter(|s| cx.top && !s.is_empty()),
                         text,
                         classes,
                     });
@@ -1014,6 +1045,19 @@ impl<'d> Walker<'d> {
 
     /// Expand a word into fields, as the shell would before running the command.
     fn resolve_word(&mut self, w: &Word, cx: &Cx, inner: &mut Vec<usize>, out: &mut Vec<Field>) {
+        // Fast path: one literal or quoted piece with nothing to expand.
+        if let [WordPart::Literal(s) | WordPart::Quoted(s)] = w.parts.as_slice() {
+            let braces = matches!(w.parts[0], WordPart::Literal(_)) && s.contains('{');
+            if !braces {
+                out.push(Field {
+                    text: s.clone(),
+                    span: Some(w.span).filter(|s| cx.top && !s.is_empty()),
+                    dynamic: false,
+                    from_command: false,
+                });
+                return;
+            }
+        }
         let mut done: Vec<String> = Vec::new();
         let mut cur: Vec<String> = vec![String::new()];
         let mut started = false;
@@ -1106,14 +1150,8 @@ impl<'d> Walker<'d> {
         }
         let single = done.len() == 1;
         for text in done.into_iter().take(MAX_FIELDS) {
-            let display = if single && cx.top && !w.span.is_empty() {
-                w.raw(cx.src).to_string()
-            } else {
-                text.replace(UNKNOWN, "…")
-            };
             out.push(Field {
                 text,
-                display,
                 span: if single && cx.top && !w.span.is_empty() {
                     Some(w.span)
                 } else {
@@ -1136,8 +1174,7 @@ fn syntax_has_expansion(p: &WordPart) -> bool {
 
 /// Split options from positional arguments, using what the command's syntax entry says
 /// about options that take a value.
-fn layout(commands: &CommandData, name: &str, args: &[Arg]) -> (Vec<usize>, Vec<usize>) {
-    let spec = commands.syntax_for(name);
+fn layout(spec: &SyntaxSpec, args: &[Arg]) -> (Vec<usize>, Vec<usize>) {
     let mut options = Vec::new();
     let mut positionals = Vec::new();
     let mut i = 0;
@@ -1194,10 +1231,13 @@ pub(crate) fn takes_value(spec: &SyntaxSpec, t: &str) -> bool {
 
 /// What a command prints, when it needs nothing but its arguments or its known stdin.
 fn static_output(inv: &Invocation, cwd: Option<&str>) -> Option<String> {
-    let texts = || inv.args.iter().map(|a| a.text.as_str());
-    if inv.args.iter().any(|a| a.text.contains(UNKNOWN)) {
+    const PRINTERS: &[&str] = &[
+        "echo", "printf", "cat", "pwd", "base64", "gbase64", "xxd", "rev",
+    ];
+    if !PRINTERS.contains(&inv.name.as_str()) || inv.args.iter().any(|a| a.text.contains(UNKNOWN)) {
         return None;
     }
+    let texts = || inv.args.iter().map(|a| a.text.as_str());
     match inv.name.as_str() {
         "echo" => {
             let mut escapes = false;

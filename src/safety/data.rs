@@ -127,7 +127,7 @@ pub(crate) struct SyntaxSpec {
 static EMPTY_SYNTAX: Lazy<SyntaxSpec> = Lazy::new(SyntaxSpec::default);
 
 impl CommandData {
-    pub fn syntax_for(&self, name: &str) -> &SyntaxSpec {
+    pub fn syntax_for(&'static self, name: &str) -> &'static SyntaxSpec {
         if let Some(s) = self.syntax.get(name) {
             return s;
         }
@@ -152,7 +152,7 @@ pub(crate) struct ShellData {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ShellNames {
-    names: Vec<String>,
+    names: std::collections::HashSet<String>,
 }
 
 impl ShellData {
@@ -163,7 +163,7 @@ impl ShellData {
             Shell::Zsh => &self.zsh,
             Shell::Fish => &self.fish,
         };
-        list.names.iter().any(|n| n == name)
+        list.names.contains(name)
     }
 }
 

@@ -87,6 +87,8 @@ struct Entry {
 #[derive(Debug)]
 pub(crate) struct FlavourSet {
     entries: Vec<Entry>,
+    /// Entry indices by command name (every entry names its commands).
+    by_command: std::collections::HashMap<String, Vec<usize>>,
 }
 
 /// A replacement of one span of the checked command.
@@ -157,7 +159,22 @@ impl FlavourSet {
                 matcher: Matcher::compile(&spec, &what)?,
             });
         }
-        Ok(FlavourSet { entries })
+        let mut by_command: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (i, e) in entries.iter().enumerate() {
+            if e.matcher.command_names().is_empty() {
+                return Err(format!(
+                    "flavour.toml entry {}: name the commands it applies to",
+                    e.id
+                ));
+            }
+            for name in e.matcher.command_names() {
+                by_command.entry(name.clone()).or_default().push(i);
+            }
+        }
+        Ok(FlavourSet {
+            entries,
+            by_command,
+        })
     }
 
     /// Check every local command against the flavour of this machine's userland.
@@ -172,7 +189,10 @@ impl FlavourSet {
             if inv.remote || inv.name.is_empty() {
                 continue;
             }
-            for entry in &self.entries {
+            let Some(candidates) = self.by_command.get(&inv.name) else {
+                continue;
+            };
+            for entry in candidates.iter().map(|&i| &self.entries[i]) {
                 if !entry.lacking.contains(&flavour) || !entry.matcher.matches_invocation(inv, cx) {
                     continue;
                 }

@@ -178,9 +178,9 @@ pub fn check(command: &str, input: &CheckInput<'_>) -> Verdict {
     let home = input.ctx.env.get("HOME");
     let analysis = analyze::analyze(command, input.shell, data, home.as_deref());
     let mcx = rules::MatchCx {
+        src: command,
         analysis: &analysis,
         paths: &data.paths,
-        commands: &data.commands,
         home: home.as_deref(),
     };
     let mut findings = data.rules.evaluate(&mcx);

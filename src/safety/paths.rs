@@ -102,6 +102,13 @@ impl PathData {
         if text.is_empty() {
             return 0;
         }
+        // A plain relative name (`build`, `notes.txt`) with no known working directory.
+        if cwd.is_none()
+            && !text.starts_with(['/', '~', '.', UNKNOWN])
+            && !text.contains(['/', '*', '?', '[', UNKNOWN])
+        {
+            return RELATIVE;
+        }
         if let Some(rest) = text.strip_prefix(UNKNOWN) {
             if rest.starts_with('/') {
                 return UNKNOWN_ROOT;

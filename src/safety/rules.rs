@@ -195,9 +195,10 @@ pub(crate) struct RuleSet {
 
 /// What the matcher needs besides the invocation.
 pub(crate) struct MatchCx<'a> {
+    /// The checked command (word spans point into it).
+    pub src: &'a str,
     pub analysis: &'a Analysis,
     pub paths: &'a PathData,
-    pub commands: &'a CommandData,
     pub home: Option<&'a str>,
 }
 
@@ -342,7 +343,7 @@ impl Matcher {
         if !self.names_command(&inv.name) {
             return false;
         }
-        let spec = cx.commands.syntax_for(&inv.name);
+        let spec = inv.syntax;
         let pos = &inv.positionals;
         for (k, alts) in self.subcommand.iter().enumerate() {
             let Some(&i) = pos.get(k) else { return false };
@@ -365,7 +366,7 @@ impl Matcher {
                 .find(|&&i| group.iter().any(|p| arg_matches(p, inv, i, cx)));
             match hit {
                 Some(&i) => {
-                    caps.arg.get_or_insert_with(|| inv.args[i].display.clone());
+                    caps.arg.get_or_insert_with(|| inv.args[i].display(cx.src));
                 }
                 None => return false,
             }
@@ -384,7 +385,7 @@ impl Matcher {
                     .find(|&&i| group.iter().any(|p| arg_matches(p, inv, i, cx)));
                 match hit {
                     Some(&i) => {
-                        caps.arg.get_or_insert_with(|| inv.args[i].display.clone());
+                        caps.arg.get_or_insert_with(|| inv.args[i].display(cx.src));
                     }
                     None => return false,
                 }
@@ -398,27 +399,27 @@ impl Matcher {
                 return false;
             }
             caps.arg
-                .get_or_insert_with(|| inv.args[last].display.clone());
+                .get_or_insert_with(|| inv.args[last].display(cx.src));
         }
         for group in &self.words {
             let hit =
                 (0..inv.args.len()).find(|&i| group.iter().any(|p| arg_matches(p, inv, i, cx)));
             match hit {
                 Some(i) => {
-                    caps.arg.get_or_insert_with(|| inv.args[i].display.clone());
+                    caps.arg.get_or_insert_with(|| inv.args[i].display(cx.src));
                 }
                 None => return false,
             }
         }
         if self.text.is_some() || self.not_text.is_some() {
-            let text = payload_text(inv);
+            let text = inv.payload.get_or_init(|| payload_text(inv));
             if let Some(re) = &self.text {
-                if !re.is_match(&text) {
+                if !re.is_match(text) {
                     return false;
                 }
             }
             if let Some(re) = &self.not_text {
-                if re.is_match(&text) {
+                if re.is_match(text) {
                     return false;
                 }
             }
@@ -437,7 +438,7 @@ impl Matcher {
             });
             match hit {
                 Some(r) => {
-                    caps.target.get_or_insert_with(|| r.display.clone());
+                    caps.target.get_or_insert_with(|| r.display(cx.src));
                 }
                 None => return false,
             }
@@ -476,7 +477,7 @@ impl Matcher {
             // Nothing captured: name the first operand after the subcommand.
             caps.arg = after_sub
                 .iter()
-                .map(|&i| inv.args[i].display.clone())
+                .map(|&i| inv.args[i].display(cx.src))
                 .find(|d| !d.is_empty());
         }
         true
@@ -486,6 +487,11 @@ impl Matcher {
     pub(crate) fn matches_invocation(&self, inv: &Invocation, cx: &MatchCx) -> bool {
         let mut caps = Captures::default();
         self.matches(inv, cx, &mut caps)
+    }
+
+    /// The command names the matcher is limited to (empty: any command).
+    pub(crate) fn command_names(&self) -> &[String] {
+        &self.commands
     }
 
     /// Whether the matcher names commands and nothing else.
@@ -509,7 +515,7 @@ impl Matcher {
     /// Index (in `inv.args`) of the first option named in `flags`, else of the first word
     /// matching `words`: the word a rewrite changes.
     pub(crate) fn key_word(&self, inv: &Invocation, cx: &MatchCx) -> Option<usize> {
-        let spec = cx.commands.syntax_for(&inv.name);
+        let spec = inv.syntax;
         for group in &self.flags {
             for &i in &inv.options {
                 if group
@@ -687,7 +693,8 @@ impl RuleSet {
                     candidates.push(*i);
                 }
             }
-            if !inv.redirects.is_empty() || !inv.name.is_empty() {
+            // Rules without a command look at redirections and scripts read from stdin.
+            if !inv.redirects.is_empty() || inv.reads_script_stdin {
                 candidates.extend(&self.generic);
             }
             // Per family, keep the most severe match (ties: the first in the file).

@@ -1456,6 +1456,10 @@ impl<'a> Parser<'a> {
     }
 
     fn try_redirect(&mut self) -> PResult<Option<Redirect>> {
+        // Most words are not redirections: only these bytes can start one.
+        if !matches!(self.peek(), Some(b'0'..=b'9' | b'<' | b'>' | b'&' | b'{')) {
+            return Ok(None);
+        }
         let start = self.pos;
         let mut i = self.pos;
         let mut fd = None;

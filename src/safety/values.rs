@@ -87,7 +87,7 @@ fn words_of<'a>(script: &'a Script, out: &mut Vec<&'a Word>) {
 /// Quoting warnings for `values` in the parsed command.
 pub(crate) fn check(src: &str, script: Option<&Script>, values: &[String]) -> Vec<Warning> {
     let mut out = Vec::new();
-    let Some(script) = script else {
+    let Some(script) = script.filter(|_| values.iter().any(|v| !v.is_empty())) else {
         return out;
     };
     let mut words = Vec::new();
