@@ -112,7 +112,11 @@ pub fn quote_glob(pattern: &str, shell: Shell) -> String {
         return quote(pattern, shell);
     }
     let (home, rest) = split_home(pattern);
-    let mut out = quote_path(home, shell);
+    let mut out = if home.is_empty() {
+        String::new()
+    } else {
+        quote_path(home, shell)
+    };
     let mut literal = String::new();
     for c in rest.chars() {
         if is_glob_char(c) {

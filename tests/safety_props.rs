@@ -115,6 +115,10 @@ proptest! {
             let w = argument(&quoted, shell);
             prop_assert_eq!(w.literal(), Some(s.clone()), "{} via {:?}", shell, quoted);
             prop_assert!(unquoted_is_inert(&w, &['*', '?']), "{} via {:?}: {:?}", shell, quoted, w.parts);
+            // Quoting is minimal: nothing to quote, no quotes added.
+            if !s.is_empty() && s.chars().all(|c| (plain(c) && c != '=' && c != '%') || c == '*' || c == '?') {
+                prop_assert_eq!(&quoted, &s);
+            }
         }
     }
 }

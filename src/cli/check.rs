@@ -182,19 +182,31 @@ fn render_plain(v: &Verdict, level: SafetyLevel) -> String {
 /// Ask the real shell to parse the command without running it. `None` when it parses, the
 /// shell is not installed, or it does not answer within a second.
 fn native_syntax_check(command: &str, shell: Shell) -> Option<Warning> {
+    // fish reports errors in `-c` text but still exits 0, so it reads the command on stdin.
     let (program, flags): (&str, &[&str]) = match shell {
         Shell::Bash => ("bash", &["--norc", "--noprofile", "-n", "-c"]),
         Shell::Zsh => ("zsh", &["-f", "-n", "-c"]),
-        Shell::Fish => ("fish", &["--no-config", "--no-execute", "-c"]),
+        Shell::Fish => ("fish", &["--no-config", "--no-execute"]),
     };
-    let mut child = Command::new(program)
-        .args(flags)
-        .arg(command)
-        .stdin(Stdio::null())
+    let mut process = Command::new(program);
+    process.args(flags);
+    if shell != Shell::Fish {
+        process.arg(command);
+    }
+    let mut child = process
+        .stdin(if shell == Shell::Fish {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .ok()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        let _ = stdin.write_all(command.as_bytes());
+    }
     let deadline = Instant::now() + Duration::from_secs(1);
     let status = loop {
         match child.try_wait() {

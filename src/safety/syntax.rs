@@ -486,6 +486,8 @@ struct Parser<'a> {
     pending: Vec<PendingHeredoc>,
     bodies: Vec<(usize, Word)>,
     next_heredoc: usize,
+    /// zsh: a word in argument position may start with a `(…)` glob group.
+    glob_group_ok: bool,
 }
 
 const BASH_STOPPERS: &[&str] = &[
@@ -508,6 +510,7 @@ impl<'a> Parser<'a> {
             pending: Vec::new(),
             bodies: Vec::new(),
             next_heredoc: 0,
+            glob_group_ok: false,
         }
     }
 
@@ -769,6 +772,10 @@ impl<'a> Parser<'a> {
             };
             self.pos += 2;
             self.skip_blank_lines();
+            if self.zsh && self.at_end() {
+                // zsh accepts a dangling `&&` / `||` at the end of the input.
+                break;
+            }
             rest.push((conn, self.parse_pipeline()?));
         }
         Ok(AndOr { first, rest })
@@ -1358,14 +1365,24 @@ impl<'a> Parser<'a> {
                 continue;
             }
             if c == b'(' && !self.fish {
+                let empty_parens = {
+                    let rest = &self.b[self.pos + 1..self.end];
+                    let skip = rest.iter().take_while(|c| Self::is_blank(**c)).count();
+                    rest.get(skip) == Some(&b')')
+                };
                 let is_def = cmd.words.len() == 1
                     && cmd.assignments.is_empty()
                     && cmd.redirects.is_empty()
-                    && cmd.words[0].literal().is_some();
+                    && cmd.words[0].literal().is_some()
+                    && (empty_parens || !self.zsh);
                 if is_def {
                     return self.finish_function_def(start, cmd);
                 }
-                return Err(self.unexpected());
+                if !self.zsh || cmd.words.is_empty() {
+                    return Err(self.unexpected());
+                }
+                // zsh: `ls (a|b).txt` is a glob group.
+                self.glob_group_ok = true;
             }
             if cmd.words.is_empty() && !self.fish {
                 if let Some(a) = self.try_array_assignment()? {
@@ -1373,7 +1390,9 @@ impl<'a> Parser<'a> {
                     continue;
                 }
             }
-            let Some(word) = self.read_word()? else {
+            let word = self.read_word();
+            self.glob_group_ok = false;
+            let Some(word) = word? else {
                 return Err(self.unexpected());
             };
             if cmd.words.is_empty() {
@@ -1660,7 +1679,7 @@ impl<'a> Parser<'a> {
                         lit.clear();
                         self.pos -= 1;
                         parts.push(self.parse_process_sub(false)?);
-                    } else if self.pos > start
+                    } else if (self.pos > start || self.glob_group_ok)
                         && self.peek_at(1) != Some(b')')
                         && (self.zsh || lit.ends_with(['@', '!', '+', '*', '?']))
                     {
@@ -1799,6 +1818,10 @@ impl<'a> Parser<'a> {
                 _ => {}
             }
             self.take_char(lit);
+        }
+        if self.zsh {
+            // zsh leaves an unclosed group to the glob at run time.
+            return Ok(());
         }
         Err(self.error_at(open, "missing `)` to close the pattern group"))
     }
