@@ -1,0 +1,338 @@
+//! Word-level normalisation for matching: contractions, abbreviations, typos, light
+//! stemming and synonyms. The word lists live in `data/kb/lexicon.toml`; this module only
+//! applies them. Values (paths, names) never go through here: only the words around them.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The lexicon as written in `data/kb/lexicon.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LexiconSource {
+    /// Words that carry no meaning for matching ("the", "please").
+    pub stopwords: Vec<String>,
+    /// Shorthand → expansion (may be several words): `dirs = "directories"`.
+    pub abbreviations: HashMap<String, String>,
+    /// Canonical word → variants that mean the same here: `delete = ["remove", "erase"]`.
+    pub synonyms: HashMap<String, Vec<String>>,
+    /// Number words: `twelve = 12`, `dozen = 12`.
+    pub numbers: HashMap<String, u64>,
+    /// Words that name file types → extensions: `python = ["py"]`, `pdfs = ["pdf"]`.
+    pub filetypes: HashMap<String, Vec<String>>,
+    /// Words that denote the current directory, home, root, …: `"current directory" = "."`.
+    pub places: HashMap<String, String>,
+    /// Common misspellings the edit-distance correction would get wrong.
+    #[serde(default)]
+    pub misspellings: HashMap<String, String>,
+}
+
+/// A sorted table of `(word, value)` pairs, looked up by binary search.
+///
+/// At run time the words borrow from the binary's embedded knowledge base (no allocation,
+/// no hashing at start-up); the build script fills it from the TOML source.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Dict<'a, V> {
+    #[serde(borrow)]
+    entries: Vec<(&'a str, V)>,
+}
+
+impl<'a, V> Dict<'a, V> {
+    pub fn from_pairs(mut entries: Vec<(&'a str, V)>) -> Self {
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        entries.dedup_by(|a, b| a.0 == b.0);
+        Dict { entries }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.entries
+            .binary_search_by(|(k, _)| (*k).cmp(key))
+            .ok()
+            .map(|i| &self.entries[i].1)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(&'a str, V)> {
+        self.entries.iter()
+    }
+}
+
+/// The compiled lexicon used at run time (and by the build script).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Lexicon<'a> {
+    #[serde(borrow)]
+    pub stop: Vec<&'a str>,
+    #[serde(borrow)]
+    pub abbrev: Dict<'a, &'a str>,
+    /// Stemmed variant → canonical stem.
+    #[serde(borrow)]
+    pub canon: Dict<'a, &'a str>,
+    #[serde(borrow)]
+    pub numbers: Dict<'a, u64>,
+    #[serde(borrow)]
+    pub filetypes: Dict<'a, Vec<&'a str>>,
+    /// Place phrases (lower-case words) → path, longest phrases first.
+    #[serde(borrow)]
+    pub places: Vec<(Vec<&'a str>, &'a str)>,
+    #[serde(borrow)]
+    pub misspellings: Dict<'a, &'a str>,
+    /// Every canonical word the knowledge base knows (sorted); typo correction targets.
+    #[serde(borrow)]
+    pub vocab: Vec<&'a str>,
+}
+
+/// Strings of the lexicon outlive the build script's compile step: leak them (the build
+/// script is a short-lived process; tests compile the lexicon once).
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+impl Lexicon<'static> {
+    pub fn compile(src: LexiconSource) -> Lexicon<'static> {
+        let mut canon: Vec<(&'static str, &'static str)> = Vec::new();
+        for (head, variants) in &src.synonyms {
+            let head_stem = leak(stem(&head.to_lowercase()));
+            for v in variants {
+                let v = v.to_lowercase();
+                // Multi-word variants are handled as abbreviations (phrase → word).
+                if v.contains(' ') {
+                    continue;
+                }
+                canon.push((leak(stem(&v)), head_stem));
+            }
+        }
+        let mut abbrev: Vec<(&'static str, &'static str)> = src
+            .abbreviations
+            .iter()
+            .map(|(k, v)| (leak(k.to_lowercase()), leak(v.to_lowercase())))
+            .collect();
+        for (head, variants) in &src.synonyms {
+            for v in variants.iter().filter(|v| v.contains(' ')) {
+                let key = v.to_lowercase();
+                if !abbrev.iter().any(|(k, _)| *k == key) {
+                    abbrev.push((leak(key), leak(head.to_lowercase())));
+                }
+            }
+        }
+        let mut places: Vec<(Vec<&'static str>, &'static str)> = src
+            .places
+            .into_iter()
+            .map(|(k, v)| {
+                (
+                    k.split_whitespace()
+                        .map(|w| leak(w.to_lowercase()))
+                        .collect(),
+                    leak(v),
+                )
+            })
+            .collect();
+        // Longest phrases first so "current directory tree" wins over "current directory".
+        places.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        let mut stop: Vec<&'static str> = src
+            .stopwords
+            .into_iter()
+            .map(|s| leak(s.to_lowercase()))
+            .collect();
+        stop.sort_unstable();
+        stop.dedup();
+        Lexicon {
+            stop,
+            abbrev: Dict::from_pairs(abbrev),
+            canon: Dict::from_pairs(canon),
+            numbers: Dict::from_pairs(src.numbers.into_iter().map(|(k, v)| (leak(k), v)).collect()),
+            filetypes: Dict::from_pairs(
+                src.filetypes
+                    .into_iter()
+                    .map(|(k, v)| (leak(k), v.into_iter().map(leak).collect()))
+                    .collect(),
+            ),
+            places,
+            misspellings: Dict::from_pairs(
+                src.misspellings
+                    .into_iter()
+                    .map(|(k, v)| (leak(k), leak(v)))
+                    .collect(),
+            ),
+            vocab: Vec::new(),
+        }
+    }
+
+    /// Set the vocabulary (canonical words, any order).
+    pub fn set_vocab(&mut self, words: impl IntoIterator<Item = String>) {
+        let mut vocab: Vec<&'static str> = words.into_iter().map(leak).collect();
+        vocab.sort_unstable();
+        vocab.dedup();
+        self.vocab = vocab;
+    }
+}
+
+impl Lexicon<'_> {
+    /// Canonical form of one lower-case word: stem, then synonym head.
+    pub fn canonical(&self, word: &str) -> String {
+        let s = stem(word);
+        match self.canon.get(&s) {
+            Some(head) => head.to_string(),
+            None => s,
+        }
+    }
+
+    pub fn is_stop(&self, word: &str) -> bool {
+        self.stop.binary_search(&word).is_ok()
+    }
+
+    /// Whether a canonical word is in the vocabulary.
+    pub fn knows(&self, canon: &str) -> bool {
+        self.vocab.binary_search(&canon).is_ok()
+    }
+
+    /// Fix a misspelt word against the vocabulary (edit distance 1, or 2 for long words).
+    /// Returns `None` when the word is known or nothing is close enough.
+    pub fn correct(&self, word: &str) -> Option<String> {
+        if let Some(fixed) = self.misspellings.get(word) {
+            return Some(fixed.to_string());
+        }
+        let len = word.chars().count();
+        if len < 4 || !word.chars().all(|c| c.is_ascii_lowercase()) {
+            return None;
+        }
+        let canon = self.canonical(word);
+        if self.knows(&canon) || self.canon.contains_key(&stem(word)) {
+            return None;
+        }
+        let max = if len >= 8 { 2 } else { 1 };
+        let mut best: Option<(usize, &str)> = None;
+        for cand in &self.vocab {
+            let clen = cand.chars().count();
+            if clen.abs_diff(len) > max || clen < 4 {
+                continue;
+            }
+            // Compare against the stemmed word and the raw word: vocab entries are stems.
+            let d = bounded_distance(&canon, cand, max).min(bounded_distance(word, cand, max));
+            if d <= max && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, cand));
+            }
+        }
+        best.map(|(_, w)| w.to_string())
+    }
+}
+
+/// A deliberately light stemmer: the same function runs over recipe phrasings and requests,
+/// so consistency matters more than linguistic accuracy.
+pub fn stem(word: &str) -> String {
+    let s = strip_suffixes(word);
+    // Drop a final `e` so `delete`, `deleted` and `deleting` all become `delet`.
+    if s.len() >= 4 && s.ends_with('e') && s.is_ascii() {
+        return s[..s.len() - 1].to_string();
+    }
+    s
+}
+
+fn strip_suffixes(word: &str) -> String {
+    let w = word;
+    let n = w.len();
+    if n <= 3 || !w.is_ascii() {
+        return w.to_string();
+    }
+    let strip = |suffix: &str| &w[..n - suffix.len()];
+    if w.ends_with("ies") && n > 4 {
+        return format!("{}y", strip("ies"));
+    }
+    if w.ends_with("sses") {
+        return strip("es").to_string();
+    }
+    if w.ends_with("xes") || w.ends_with("ches") || w.ends_with("shes") || w.ends_with("zes") {
+        return strip("es").to_string();
+    }
+    if w.ends_with("ing") && n > 5 {
+        let base = strip("ing");
+        return undouble(base);
+    }
+    if w.ends_with("ied") && n > 4 {
+        return format!("{}y", strip("ied"));
+    }
+    if w.ends_with("ed") && n > 4 && !w.ends_with("eed") {
+        let base = strip("ed");
+        return undouble(base);
+    }
+    if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        return strip("s").to_string();
+    }
+    w.to_string()
+}
+
+/// `runn` → `run`, `stopp` → `stop` (but keep `all`, `add`, `pull`).
+fn undouble(base: &str) -> String {
+    let b = base.as_bytes();
+    let n = b.len();
+    if n >= 3 && b[n - 1] == b[n - 2] && !matches!(b[n - 1], b'l' | b's' | b'z' | b'f' | b'd') {
+        return base[..n - 1].to_string();
+    }
+    base.to_string()
+}
+
+/// Edit distance (optimal string alignment: insert, delete, substitute, swap neighbours)
+/// with an early exit once it exceeds `max`.
+pub fn bounded_distance(a: &str, b: &str, max: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return max + 1;
+    }
+    let width = b.len() + 1;
+    let mut before: Vec<usize> = vec![0; width];
+    let mut prev: Vec<usize> = (0..width).collect();
+    let mut cur = vec![0; width];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(before[j - 2] + 1);
+            }
+            row_min = row_min.min(cur[j]);
+        }
+        if row_min > max {
+            return max + 1;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_consistently() {
+        assert_eq!(stem("files"), "fil");
+        assert_eq!(stem("file"), "fil");
+        assert_eq!(stem("directories"), "directory");
+        assert_eq!(stem("ignoring"), stem("ignore"));
+        assert_eq!(stem("deleted"), stem("delete"));
+        assert_eq!(stem("sizes"), stem("size"));
+        assert_eq!(stem("running"), "run");
+        assert_eq!(stem("modified"), "modify");
+        assert_eq!(stem("modifies"), "modify");
+        assert_eq!(stem("processes"), "process");
+        assert_eq!(stem("status"), "status");
+        assert_eq!(stem("pulling"), "pull");
+        assert_eq!(stem("matches"), "match");
+        assert_eq!(stem("moving"), stem("move"));
+        assert_eq!(stem("ls"), "ls");
+    }
+
+    #[test]
+    fn distance() {
+        assert_eq!(bounded_distance("frist", "first", 2), 1);
+        assert_eq!(bounded_distance("insensitve", "insensitive", 2), 1);
+        assert_eq!(bounded_distance("abc", "xyz", 1), 2);
+    }
+}
