@@ -56,7 +56,7 @@ fn judge(input: &str, ctxs: &[Context], policy: &SafetyConfig) {
         // The verdict is always consistent with its findings.
         let max = verdict.findings.iter().map(|f| f.risk).max();
         assert!(
-            max.map_or(true, |m| m == verdict.risk)
+            max.is_none_or(|m| m == verdict.risk)
                 || verdict.findings.iter().any(|f| f.rule == safety::DENY_RULE)
         );
     }

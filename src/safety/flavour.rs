@@ -473,7 +473,7 @@ fn translate_stat(format: &str, to_bsd: bool) -> Option<String> {
         // Longest code first (`%Su` before `%u` in BSD formats).
         let mut best: Option<(&str, &str)> = None;
         for (from, to) in pairs {
-            if tail.starts_with(from) && best.map_or(true, |(f, _)| from.len() > f.len()) {
+            if tail.starts_with(from) && best.is_none_or(|(f, _)| from.len() > f.len()) {
                 best = Some((from, to));
             }
         }
