@@ -69,6 +69,10 @@ fn bench(c: &mut Criterion) {
     c.bench_function("parse 10 KB script (bash)", |b| {
         b.iter(|| safety::parse(black_box(&big), Shell::Bash))
     });
+    // What the first check in each `caro` process pays once (rules compile lazily).
+    c.bench_function("load data files (once per process)", |b| {
+        b.iter(safety::bench_support::load_data_uncached)
+    });
     c.bench_function("parse typical (bash)", |b| {
         b.iter(|| safety::parse(black_box(typical), Shell::Bash))
     });

@@ -48,6 +48,10 @@ fn parse_toml<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<
     toml::from_str(text).map_err(|e| format!("data/{name} is invalid: {e}"))
 }
 
+pub(crate) fn load_uncached() -> Result<Data, String> {
+    load()
+}
+
 fn load() -> Result<Data, String> {
     let paths: PathData = parse_toml("safety/paths.toml", PATHS)?;
     let commands: CommandData = parse_toml("safety/commands.toml", COMMANDS)?;
@@ -174,5 +178,13 @@ mod tests {
         let data = super::get();
         assert!(data.rules.len() > 80, "rules: {}", data.rules.len());
         assert!(!data.commands.wrapper.is_empty());
+    }
+
+    #[test]
+    fn every_regular_expression_compiles() {
+        let data = super::get();
+        data.rules.validate_regexes().unwrap();
+        data.intents.validate_regexes().unwrap();
+        data.flavour.validate_regexes().unwrap();
     }
 }

@@ -177,6 +177,13 @@ impl FlavourSet {
         })
     }
 
+    #[cfg(test)]
+    pub(crate) fn validate_regexes(&self) -> Result<(), String> {
+        self.entries
+            .iter()
+            .try_for_each(|e| e.matcher.validate_regexes())
+    }
+
     /// Check every local command against the flavour of this machine's userland.
     pub(crate) fn check(
         &self,

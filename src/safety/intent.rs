@@ -2,9 +2,9 @@
 //! everything" are flagged even when a candidate looks harmless. Patterns live in
 //! `data/safety/intent.toml`.
 
-use regex::Regex;
 use serde::Deserialize;
 
+use super::rules::LazyRegex;
 use super::{Finding, Risk};
 
 #[derive(Debug, Deserialize)]
@@ -20,6 +20,9 @@ struct IntentSpec {
     id: String,
     risk: Risk,
     reason: String,
+    /// Words of which at least one appears in every request the pattern can match: a plain
+    /// substring test that spares compiling the pattern for ordinary requests.
+    keywords: Vec<String>,
     pattern: String,
     #[serde(default)]
     unless: Option<String>,
@@ -30,39 +33,53 @@ struct Intent {
     id: String,
     risk: Risk,
     reason: String,
-    pattern: Regex,
-    unless: Option<Regex>,
+    keywords: Vec<String>,
+    pattern: LazyRegex,
+    unless: Option<LazyRegex>,
 }
 
 #[derive(Debug)]
 pub(crate) struct IntentSet {
-    negation: Regex,
+    negation: LazyRegex,
     intents: Vec<Intent>,
 }
 
-fn compile(src: &str, what: &str) -> Result<Regex, String> {
+fn compile(src: &str, what: &str) -> LazyRegex {
     // Requests are lower-cased first, so patterns are written in lower case.
-    Regex::new(src).map_err(|e| format!("intent.toml {what}: invalid regular expression: {e}"))
+    LazyRegex::new(src, &format!("intent.toml {what}"))
 }
 
 impl IntentSet {
     pub(crate) fn load(file: &IntentFile) -> Result<IntentSet, String> {
-        let negation = compile(&file.negation, "negation")?;
+        let negation = compile(&file.negation, "negation");
         let mut intents = Vec::new();
         for spec in &file.intent {
+            if spec.keywords.is_empty() {
+                return Err(format!("intent.toml {}: list its keywords", spec.id));
+            }
             intents.push(Intent {
                 id: spec.id.clone(),
                 risk: spec.risk,
                 reason: spec.reason.clone(),
-                pattern: compile(&spec.pattern, &spec.id)?,
-                unless: spec
-                    .unless
-                    .as_deref()
-                    .map(|u| compile(u, &spec.id))
-                    .transpose()?,
+                keywords: spec.keywords.clone(),
+                pattern: compile(&spec.pattern, &spec.id),
+                unless: spec.unless.as_deref().map(|u| compile(u, &spec.id)),
             });
         }
         Ok(IntentSet { negation, intents })
+    }
+
+    /// Compile every pattern now (the data tests).
+    #[cfg(test)]
+    pub(crate) fn validate_regexes(&self) -> Result<(), String> {
+        self.negation.validate()?;
+        for i in &self.intents {
+            i.pattern.validate()?;
+            if let Some(u) = &i.unless {
+                u.validate()?;
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn has_id(&self, id: &str) -> bool {
@@ -73,13 +90,18 @@ impl IntentSet {
     pub(crate) fn check(&self, request: &str) -> Vec<Finding> {
         let text = normalise(request);
         let mut out: Vec<Finding> = Vec::new();
+        let bytes = text.as_bytes();
         for intent in &self.intents {
-            let hit = intent.pattern.find_iter(&text).find(|m| {
-                let before = &text[..m.start()];
-                !self.negation.is_match(before)
-            });
-            let Some(_) = hit else { continue };
-            if intent.unless.as_ref().is_some_and(|u| u.is_match(&text)) {
+            if !intent.keywords.iter().any(|k| text.contains(k.as_str())) {
+                continue;
+            }
+            let hit = intent
+                .pattern
+                .find_accepted(bytes, |start| !self.negation.is_match(&bytes[..start]));
+            if !hit {
+                continue;
+            }
+            if intent.unless.as_ref().is_some_and(|u| u.is_match(bytes)) {
                 continue;
             }
             out.push(Finding {
@@ -181,6 +203,8 @@ mod tests {
             "list every process",
             "wipe the build cache",
             "open port 8080 in the firewall",
+            "list all files on the system",
+            "count every file in the root directory",
         ] {
             assert!(ids(request).is_empty(), "{request:?} → {:?}", ids(request));
         }

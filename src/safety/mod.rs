@@ -256,6 +256,15 @@ pub fn check(command: &str, input: &CheckInput<'_>) -> Verdict {
     }
 }
 
+/// Hooks for `benches/safety.rs`; not part of the interface.
+#[doc(hidden)]
+pub mod bench_support {
+    /// Parse every data file from scratch, as the first check in a process does.
+    pub fn load_data_uncached() -> bool {
+        super::data::load_uncached().is_ok()
+    }
+}
+
 /// Judge the request's intent on its own ("wipe the disk", "fork bomb").
 pub fn check_intent(request: &str) -> Vec<Finding> {
     match data::try_get() {

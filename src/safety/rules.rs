@@ -19,7 +19,9 @@
 
 use std::collections::HashMap;
 
-use regex::Regex;
+use std::sync::OnceLock;
+
+use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 
 use super::analyze::{Analysis, Invocation};
@@ -131,8 +133,8 @@ pub(crate) struct MatcherSpec {
 enum Pattern {
     Class(u32),
     KeyClass(String, u32),
-    Regex(Regex),
-    KeyRegex(String, Regex),
+    Regex(LazyRegex),
+    KeyRegex(String, LazyRegex),
     Exact(String),
 }
 
@@ -158,8 +160,8 @@ pub(crate) struct Matcher {
     sources: Vec<Vec<Pattern>>,
     last_arg: Vec<Pattern>,
     words: Vec<Vec<Pattern>>,
-    text: Option<Regex>,
-    not_text: Option<Regex>,
+    text: Option<LazyRegex>,
+    not_text: Option<LazyRegex>,
     writes: Vec<Pattern>,
     appends: Vec<Pattern>,
     reads: Vec<Pattern>,
@@ -209,8 +211,56 @@ struct Captures {
     target: Option<String>,
 }
 
-fn compile_regex(src: &str, what: &str) -> Result<Regex, String> {
-    Regex::new(src).map_err(|e| format!("{what}: invalid regular expression {src:?}: {e}"))
+/// A regular expression compiled on first use: most rules never meet a command they could
+/// apply to, and caro is a fresh process on every key press. `data::tests` compiles them all.
+#[derive(Debug)]
+pub(crate) struct LazyRegex {
+    src: String,
+    what: String,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    pub(crate) fn new(src: &str, what: &str) -> LazyRegex {
+        LazyRegex {
+            src: src.to_string(),
+            what: what.to_string(),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> Option<&Regex> {
+        // A pattern that fails to compile matches nothing (the data tests catch it first).
+        self.compiled
+            .get_or_init(|| compile_regex(&self.src, &self.what).ok())
+            .as_ref()
+    }
+
+    pub(crate) fn is_match(&self, text: &[u8]) -> bool {
+        self.get().is_some_and(|re| re.is_match(text))
+    }
+
+    /// Start of the first match that `accept` approves.
+    pub(crate) fn find_accepted(&self, text: &[u8], mut accept: impl FnMut(usize) -> bool) -> bool {
+        self.get()
+            .is_some_and(|re| re.find_iter(text).any(|m| accept(m.start())))
+    }
+
+    /// Compile now, reporting errors (for tests).
+    #[cfg(test)]
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        compile_regex(&self.src, &self.what).map(|_| ())
+    }
+}
+
+/// Rule patterns describe ASCII command syntax, so they are compiled without Unicode
+/// classes: Unicode `\w` and `\b` cost milliseconds to compile, and caro starts afresh on
+/// every key press.
+pub(crate) fn compile_regex(src: &str, what: &str) -> Result<Regex, String> {
+    RegexBuilder::new(src)
+        .unicode(false)
+        .build()
+        .map_err(|e| format!("{what}: invalid regular expression {src:?}: {e}"))
 }
 
 fn compile_pattern(p: &str, what: &str) -> Result<Pattern, String> {
@@ -221,7 +271,7 @@ fn compile_pattern(p: &str, what: &str) -> Result<Pattern, String> {
         return Ok(Pattern::Class(class(name)?));
     }
     if let Some(body) = regex_body(p) {
-        return Ok(Pattern::Regex(compile_regex(&body, what)?));
+        return Ok(Pattern::Regex(LazyRegex::new(&body, what)));
     }
     if let Some((key, value)) = p.split_once('=') {
         if let Some(name) = value.strip_prefix('@') {
@@ -230,7 +280,7 @@ fn compile_pattern(p: &str, what: &str) -> Result<Pattern, String> {
         if let Some(body) = regex_body(value) {
             return Ok(Pattern::KeyRegex(
                 key.to_string(),
-                compile_regex(&body, what)?,
+                LazyRegex::new(&body, what),
             ));
         }
     }
@@ -300,16 +350,8 @@ impl Matcher {
         for group in spec.words.clone().into_vec() {
             m.words.push(compile_patterns(&group, what)?);
         }
-        m.text = spec
-            .text
-            .as_deref()
-            .map(|t| compile_regex(t, what))
-            .transpose()?;
-        m.not_text = spec
-            .not_text
-            .as_deref()
-            .map(|t| compile_regex(t, what))
-            .transpose()?;
+        m.text = spec.text.as_deref().map(|t| LazyRegex::new(t, what));
+        m.not_text = spec.not_text.as_deref().map(|t| LazyRegex::new(t, what));
         m.writes = compile_patterns(&spec.writes, what)?;
         m.appends = compile_patterns(&spec.appends, what)?;
         m.reads = compile_patterns(&spec.reads, what)?;
@@ -414,12 +456,12 @@ impl Matcher {
         if self.text.is_some() || self.not_text.is_some() {
             let text = inv.payload.get_or_init(|| payload_text(inv));
             if let Some(re) = &self.text {
-                if !re.is_match(text) {
+                if !re.is_match(text.as_bytes()) {
                     return false;
                 }
             }
             if let Some(re) = &self.not_text {
-                if re.is_match(text) {
+                if re.is_match(text.as_bytes()) {
                     return false;
                 }
             }
@@ -487,6 +529,33 @@ impl Matcher {
     pub(crate) fn matches_invocation(&self, inv: &Invocation, cx: &MatchCx) -> bool {
         let mut caps = Captures::default();
         self.matches(inv, cx, &mut caps)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn validate_regexes(&self) -> Result<(), String> {
+        let patterns = self
+            .args
+            .iter()
+            .chain(&self.sources)
+            .chain(&self.words)
+            .flatten()
+            .chain(&self.not_args)
+            .chain(&self.last_arg)
+            .chain(&self.writes)
+            .chain(&self.appends)
+            .chain(&self.reads);
+        for p in patterns {
+            if let Pattern::Regex(re) | Pattern::KeyRegex(_, re) = p {
+                re.validate()?;
+            }
+        }
+        for re in self.text.iter().chain(&self.not_text) {
+            re.validate()?;
+        }
+        for m in self.stdin_from.iter().chain(&self.substitutes) {
+            m.validate_regexes()?;
+        }
+        Ok(())
     }
 
     /// The command names the matcher is limited to (empty: any command).
@@ -562,11 +631,11 @@ fn text_matches(p: &Pattern, text: &str, classes: u32, cx: &MatchCx) -> bool {
     match p {
         Pattern::Class(bit) => classes & bit != 0,
         Pattern::Exact(s) => text == s,
-        Pattern::Regex(re) => re.is_match(text),
+        Pattern::Regex(re) => re.is_match(text.as_bytes()),
         Pattern::KeyClass(key, bit) => {
             operand(text, key).is_some_and(|v| cx.paths.classify(v, None, cx.home) & bit != 0)
         }
-        Pattern::KeyRegex(key, re) => operand(text, key).is_some_and(|v| re.is_match(v)),
+        Pattern::KeyRegex(key, re) => operand(text, key).is_some_and(|v| re.is_match(v.as_bytes())),
     }
 }
 
@@ -664,6 +733,14 @@ impl RuleSet {
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.rules.len()
+    }
+
+    /// Compile every regular expression now (the data tests; at run time they compile lazily).
+    #[cfg(test)]
+    pub(crate) fn validate_regexes(&self) -> Result<(), String> {
+        self.rules
+            .iter()
+            .try_for_each(|r| r.matcher.validate_regexes())
     }
 
     /// Whether `id` names a rule (for `safety.allow` / `safety.deny`).
