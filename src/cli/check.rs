@@ -140,7 +140,7 @@ fn level_name(level: SafetyLevel) -> &'static str {
 fn kind_name(kind: WarningKind) -> &'static str {
     match kind {
         WarningKind::Syntax => "syntax",
-        WarningKind::NotInstalled => "not installed",
+        WarningKind::NotInstalled => "missing",
         WarningKind::Flavour => "flavour",
         WarningKind::Quoting => "quoting",
         WarningKind::Config => "config",

@@ -98,9 +98,21 @@ pub(crate) struct RedirInfo {
 /// How a word reads, for messages: its source text when it has one, else its resolved text
 /// with run-time pieces shown as `…`.
 pub(crate) fn display(text: &str, span: Option<Span>, src: &str) -> String {
-    span.and_then(|s| src.get(s.start..s.end))
-        .map(str::to_string)
-        .unwrap_or_else(|| text.replace(UNKNOWN, "…"))
+    match span.and_then(|s| src.get(s.start..s.end)) {
+        Some(raw) => {
+            // Show what a variable or substitution resolved to: `$x → /`.
+            let bare: String = raw
+                .chars()
+                .filter(|c| !matches!(c, '\'' | '"' | '\\'))
+                .collect();
+            if bare != text && !text.contains(UNKNOWN) && text.len() <= 80 {
+                format!("{raw} → {text}")
+            } else {
+                raw.to_string()
+            }
+        }
+        None => text.replace(UNKNOWN, "…"),
+    }
 }
 
 impl Arg {
