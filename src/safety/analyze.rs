@@ -56,6 +56,8 @@ pub(crate) struct Invocation {
     pub remote: bool,
     /// An interpreter reading the script it runs from stdin (`curl … | sh`).
     pub reads_script_stdin: bool,
+    /// Runs a file an earlier download in the same command wrote (`curl -o x.sh …; sh x.sh`).
+    pub runs_downloaded: bool,
     /// 0 for the command as written; 1 and more for text run by another shell.
     pub depth: u8,
     /// Words of this invocation have spans in the checked command (rewrites are possible).
@@ -184,6 +186,8 @@ struct Walker {
     cwd: Option<String>,
     functions: HashSet<String>,
     fork_bombs: Vec<String>,
+    /// Files written by downloads earlier in the command (`curl -o`, `wget -O`).
+    downloaded: HashSet<String>,
 }
 
 /// Analyse `src`, written for `shell`. `home` is the user's home directory, so that
@@ -202,6 +206,7 @@ pub(crate) fn analyze(
         cwd: None,
         functions: HashSet::new(),
         fork_bombs: Vec::new(),
+        downloaded: HashSet::new(),
     };
     let cx = Cx {
         shell,
@@ -229,6 +234,10 @@ pub(crate) fn analyze(
         functions: w.functions,
         fork_bombs: w.fork_bombs,
     }
+}
+
+fn strip_dot_slash(path: &str) -> &str {
+    path.strip_prefix("./").unwrap_or(path)
 }
 
 fn basename(text: &str) -> &str {
@@ -567,6 +576,7 @@ impl Walker {
         }
 
         let cmd_field = &fields[idx];
+        let cmd_text = cmd_field.text.clone();
         let path_given = cmd_field.text.contains('/');
         let name = if cmd_field.text.contains(UNKNOWN) {
             String::new()
@@ -635,11 +645,14 @@ impl Walker {
             name_span,
         );
         {
+            let runs_file = path_given && self.downloaded.contains(strip_dot_slash(&cmd_text));
             let inv = &mut self.out[i];
             inv.via = via.clone();
             inv.args_from_input = args_from_input;
             inv.path_given = path_given;
+            inv.runs_downloaded = runs_file;
         }
+        self.note_download(i);
         for sub in execs {
             let mut v = via.clone();
             v.push(name.clone());
@@ -688,6 +701,7 @@ impl Walker {
             args_from_input: false,
             remote: cx.remote,
             reads_script_stdin: false,
+            runs_downloaded: false,
             depth: cx.depth,
             top: cx.top,
             shell: cx.shell,
@@ -712,6 +726,7 @@ impl Walker {
         let mut script: Option<String> = None;
         let mut syntax_shell = None;
         let mut reads_stdin = false;
+        let mut script_file_downloaded = false;
         if let Some(spec) = self.data.commands.interpreter.get(name) {
             syntax_shell = spec.shell();
             let is_shell = syntax_shell.is_some();
@@ -719,6 +734,7 @@ impl Walker {
             let mut want_script = false;
             let mut explicit_stdin = false;
             let mut file = false;
+            let mut script_file: Option<String> = None;
             while k < inv.args.len() {
                 let t = inv.args[k].text.as_str();
                 if want_script {
@@ -762,15 +778,22 @@ impl Walker {
                     continue;
                 }
                 file = true;
+                script_file = Some(t.to_string());
                 break;
             }
             reads_stdin = script.is_none() && !want_script && (explicit_stdin || !file);
+            script_file_downloaded = script_file
+                .as_deref()
+                .is_some_and(|f| self.downloaded.contains(strip_dot_slash(f)));
         } else if matches!(name, "source" | ".") && inv.args.is_empty() {
             syntax_shell = Some(cx.shell);
             reads_stdin = true;
         }
         let stdin = inv.stdin_text.clone();
         self.out[i].reads_script_stdin = reads_stdin;
+        if script_file_downloaded {
+            self.out[i].runs_downloaded = true;
+        }
         let Some(shell) = syntax_shell else { return };
         if let Some(text) = script {
             self.walk_payload(&text, shell, cx);
@@ -833,6 +856,73 @@ impl Walker {
             );
             self.apply_side_effects(i, cx);
         }
+    }
+
+    /// Remember the file a download writes, so running it later is recognised.
+    fn note_download(&mut self, i: usize) {
+        let inv = &self.out[i];
+        let texts: Vec<&str> = inv.args.iter().map(|a| a.text.as_str()).collect();
+        let mut files = Vec::new();
+        match inv.name.as_str() {
+            "curl" => {
+                for (k, t) in texts.iter().enumerate() {
+                    let cluster_o = (t.starts_with('-') && !t.starts_with("--"))
+                        .then(|| t[1..].find('o'))
+                        .flatten();
+                    if matches!(*t, "-o" | "--output") {
+                        files.extend(texts.get(k + 1).copied());
+                    } else if let Some(at) = cluster_o {
+                        // `-fsSLo FILE` or `-oFILE`.
+                        let attached = &t[at + 2..];
+                        if attached.is_empty() {
+                            files.extend(texts.get(k + 1).copied());
+                        } else {
+                            files.push(attached);
+                        }
+                    } else if let Some(f) = t.strip_prefix("--output=") {
+                        files.push(f);
+                    } else if *t == "-O"
+                        || *t == "--remote-name"
+                        || (t.starts_with('-') && !t.starts_with("--") && t.ends_with('O'))
+                    {
+                        // `-O` names the file after the URL's last segment.
+                        for &p in &inv.positionals {
+                            if let Some(name) =
+                                texts[p].rsplit('/').next().filter(|n| !n.is_empty())
+                            {
+                                files.push(name);
+                            }
+                        }
+                    }
+                }
+            }
+            "wget" => {
+                let mut named = false;
+                for (k, t) in texts.iter().enumerate() {
+                    if matches!(*t, "-O" | "--output-document") {
+                        files.extend(texts.get(k + 1).copied());
+                        named = true;
+                    } else if let Some(f) = t.strip_prefix("--output-document=") {
+                        files.push(f);
+                        named = true;
+                    }
+                }
+                if !named {
+                    for &p in &inv.positionals {
+                        if let Some(name) = texts[p].rsplit('/').next().filter(|n| !n.is_empty()) {
+                            files.push(name);
+                        }
+                    }
+                }
+            }
+            _ => return,
+        }
+        let files: Vec<String> = files
+            .into_iter()
+            .filter(|f| *f != "-")
+            .map(|f| strip_dot_slash(f).to_string())
+            .collect();
+        self.downloaded.extend(files);
     }
 
     /// Builtins that change what later commands mean: `cd`, `export`, fish `set`, `unset`.

@@ -123,6 +123,8 @@ pub(crate) struct MatcherSpec {
     pub substitutes: Option<Box<MatcherSpec>>,
     /// The command is an interpreter reading its script from stdin.
     pub reads_script_stdin: Option<bool>,
+    /// The command runs a file a download earlier in the command wrote.
+    pub runs_downloaded: Option<bool>,
     /// The command's arguments come from another command (`xargs`, `$(…)`).
     pub args_from_input: Option<bool>,
     /// A structural detector implemented in code (`fork-bomb`).
@@ -168,6 +170,7 @@ pub(crate) struct Matcher {
     stdin_from: Option<Box<Matcher>>,
     substitutes: Option<Box<Matcher>>,
     reads_script_stdin: Option<bool>,
+    runs_downloaded: Option<bool>,
     args_from_input: Option<bool>,
     detector: Option<Detector>,
 }
@@ -362,6 +365,7 @@ impl Matcher {
             m.substitutes = Some(Box::new(Matcher::compile(inner, what)?));
         }
         m.reads_script_stdin = spec.reads_script_stdin;
+        m.runs_downloaded = spec.runs_downloaded;
         m.args_from_input = spec.args_from_input;
         m.detector = match spec.detector.as_deref() {
             None => None,
@@ -490,6 +494,11 @@ impl Matcher {
                 return false;
             }
         }
+        if let Some(want) = self.runs_downloaded {
+            if inv.runs_downloaded != want {
+                return false;
+            }
+        }
         if let Some(want) = self.args_from_input {
             if inv.args_from_input != want {
                 return false;
@@ -579,6 +588,7 @@ impl Matcher {
             && self.reads.is_empty()
             && self.stdin_from.is_none()
             && self.substitutes.is_none()
+            && self.runs_downloaded.is_none()
     }
 
     /// Index (in `inv.args`) of the first option named in `flags`, else of the first word
@@ -771,7 +781,7 @@ impl RuleSet {
                 }
             }
             // Rules without a command look at redirections and scripts read from stdin.
-            if !inv.redirects.is_empty() || inv.reads_script_stdin {
+            if !inv.redirects.is_empty() || inv.reads_script_stdin || inv.runs_downloaded {
                 candidates.extend(&self.generic);
             }
             // Per family, keep the most severe match (ties: the first in the file).
