@@ -236,6 +236,58 @@ pub(crate) fn analyze(
     }
 }
 
+/// `${x%pat}`, `${x%%pat}`, `${x#pat}`, `${x##pat}` with `*` and `?` wildcards.
+fn strip_pattern(value: &str, pattern: &str, op: &str) -> String {
+    let suffix = op.starts_with('%');
+    let longest = op.len() == 2;
+    let mut candidates: Vec<usize> = (0..=value.len())
+        .filter(|&i| value.is_char_boundary(i))
+        .collect();
+    // Shortest suffix starts late; longest prefix ends late: then try the end first.
+    if suffix != longest {
+        candidates.reverse();
+    }
+    for &i in &candidates {
+        let (piece, rest) = if suffix {
+            (&value[i..], &value[..i])
+        } else {
+            (&value[..i], &value[i..])
+        };
+        if glob_match(pattern, piece) {
+            return rest.to_string();
+        }
+    }
+    value.to_string()
+}
+
+fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    // Two pointers, backtracking to the last `*`.
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
 fn strip_dot_slash(path: &str) -> &str {
     path.strip_prefix("./").unwrap_or(path)
 }
@@ -714,7 +766,7 @@ impl Walker {
             syntax,
             payload: std::cell::OnceCell::new(),
         };
-        inv.static_output = static_output(&inv, self.cwd.as_deref());
+        inv.static_output = static_output(&inv, self.cwd.as_deref(), self.user().as_deref());
         self.out.push(inv);
         self.out.len() - 1
     }
@@ -1119,8 +1171,13 @@ impl Walker {
             Some(Var::Known(v)) => Some(v.clone()),
             Some(Var::Unknown) => None,
             None => match p.name.as_str() {
+                // Operators work on the real text (`${HOME%/*}` is the directory above).
+                "HOME" if !p.op.is_empty() && p.op != ":?" && p.op != "?" => {
+                    self.home.clone().map(|h| vec![h])
+                }
                 "HOME" => Some(vec!["~".into()]),
                 "PWD" => self.cwd.clone().map(|c| vec![c]),
+                "USER" | "LOGNAME" => self.user().map(|u| vec![u]),
                 _ => None,
             },
         };
@@ -1141,8 +1198,23 @@ impl Walker {
                 Some(_) => vec![String::new()],
                 None => unknown(),
             },
+            op @ ("%" | "%%" | "#" | "##") => match known {
+                Some(v) if !arg.contains(UNKNOWN) => {
+                    v.iter().map(|s| strip_pattern(s, &arg, op)).collect()
+                }
+                _ => unknown(),
+            },
             _ => unknown(),
         }
+    }
+
+    /// The user's login name, from the home directory's last component.
+    fn user(&self) -> Option<String> {
+        let home = self.home.as_deref()?.trim_end_matches('/');
+        home.rsplit('/')
+            .next()
+            .filter(|u| !u.is_empty())
+            .map(str::to_string)
     }
 
     /// Expand a word into fields, as the shell would before running the command.
@@ -1332,9 +1404,9 @@ pub(crate) fn takes_value(spec: &SyntaxSpec, t: &str) -> bool {
 }
 
 /// What a command prints, when it needs nothing but its arguments or its known stdin.
-fn static_output(inv: &Invocation, cwd: Option<&str>) -> Option<String> {
+fn static_output(inv: &Invocation, cwd: Option<&str>, user: Option<&str>) -> Option<String> {
     const PRINTERS: &[&str] = &[
-        "echo", "printf", "cat", "pwd", "base64", "gbase64", "xxd", "rev",
+        "echo", "printf", "cat", "pwd", "base64", "gbase64", "xxd", "rev", "whoami", "id",
     ];
     if !PRINTERS.contains(&inv.name.as_str()) || inv.args.iter().any(|a| a.text.contains(UNKNOWN)) {
         return None;
@@ -1396,6 +1468,8 @@ fn static_output(inv: &Invocation, cwd: Option<&str>) -> Option<String> {
         }
         "cat" if inv.positionals.is_empty() => inv.stdin_text.clone(),
         "pwd" => cwd.map(|c| format!("{c}\n")),
+        "whoami" => user.map(|u| format!("{u}\n")),
+        "id" if texts().any(|t| t == "-un" || t == "-nu") => user.map(|u| format!("{u}\n")),
         "base64" | "gbase64" => {
             let decode = inv
                 .args
@@ -1767,6 +1841,24 @@ mod tests {
         let a = run("rm -rf / 'oops", Shell::Bash);
         assert!(a.parse_error.is_some());
         assert_eq!(texts(find(&a, "rm")), vec!["-rf", "/", "oops"]);
+    }
+
+    #[test]
+    fn parameter_operators() {
+        assert_eq!(strip_pattern("/home/ann", "/*", "%"), "/home");
+        assert_eq!(strip_pattern("/home/ann", "/*", "%%"), "");
+        assert_eq!(strip_pattern("a.tar.gz", ".*", "%"), "a.tar");
+        assert_eq!(strip_pattern("a.tar.gz", ".*", "%%"), "a");
+        assert_eq!(strip_pattern("/usr/local/bin", "*/", "#"), "usr/local/bin");
+        assert_eq!(strip_pattern("/usr/local/bin", "*/", "##"), "bin");
+        assert_eq!(strip_pattern("abc", "x", "%"), "abc");
+        let a = run("rm -rf ${HOME%/*}", Shell::Bash);
+        assert_eq!(texts(find(&a, "rm")), vec!["-rf", "/home"]);
+        let a = run("sudo rm -rf /home/$USER /Users/$(whoami)", Shell::Bash);
+        assert_eq!(
+            texts(find(&a, "rm")),
+            vec!["-rf", "/home/ann", "/Users/ann"]
+        );
     }
 
     #[test]
