@@ -88,6 +88,8 @@ impl EnvView {
 }
 
 /// Words that mark a credential when they appear as a whole word of a variable name.
+/// Whole words, never substrings: `KEY` drops `AWS_ACCESS_KEY_ID` but keeps `MONKEY` and
+/// `KEYBOARD_LAYOUT`.
 const SECRET_WORDS: &[&str] = &[
     "TOKEN",
     "TOKENS",
@@ -100,6 +102,7 @@ const SECRET_WORDS: &[&str] = &[
     "PASSWORDS",
     "PASSWD",
     "PASS",
+    "SSHPASS",
     "PASSPHRASE",
     "CREDENTIAL",
     "CREDENTIALS",
@@ -112,14 +115,32 @@ const SECRET_WORDS: &[&str] = &[
     "SALT",
     "PAT",
     "DSN",
-    "CONNECTION_STRING",
-    "ACCESSKEY",
-    "SECRETKEY",
-    "PRIVATEKEY",
-    "AUTHTOKEN",
+    "JWT",
+    "HMAC",
+    "TOTP",
+    // Azure shared access signatures.
+    "SAS",
+    // Slack/Discord/Teams webhook URLs carry their secret in the path.
+    "WEBHOOK",
     "BEARER",
-    "OTP",
-    "MFA",
+];
+
+/// Glued compounds (`GITHUBTOKEN`, `STRIPEAPIKEY`, `AZURESTORAGEACCOUNTKEY`): a word that
+/// ends with one of these. `KEY` alone is not here, so `MONKEY` and `TURKEY` stay.
+const SECRET_SUFFIXES: &[&str] = &[
+    "TOKEN",
+    "APIKEY",
+    "ACCESSKEY",
+    "ACCOUNTKEY",
+    "PRIVATEKEY",
+    "SECRETKEY",
+    "AUTHKEY",
+    "MASTERKEY",
+    "SIGNINGKEY",
+    "ENCRYPTIONKEY",
+    "LICENSEKEY",
+    "PASSPHRASE",
+    "CREDENTIALS",
 ];
 
 /// Names that contain a secret-looking word but are well known to be harmless.
@@ -130,6 +151,9 @@ const SAFE_NAMES: &[&str] = &[
     "XDG_SESSION_ID",
     "XDG_SESSION_CLASS",
     "XDG_SESSION_DESKTOP",
+    "XDG_SESSION_PATH",
+    "DESKTOP_SESSION",
+    "TERM_SESSION_ID",
     "DBUS_SESSION_BUS_ADDRESS",
     "SESSION_MANAGER",
     "TMUX_PANE",
@@ -156,8 +180,9 @@ pub fn is_secret_name(name: &str) -> bool {
     }
     words.iter().any(|w| {
         SECRET_WORDS.contains(&w.as_str())
-            // Glued compounds such as `GITHUBTOKEN` or `STRIPEAPIKEY`.
-            || (w.len() > 5 && (w.ends_with("TOKEN") || w.ends_with("APIKEY")))
+            || SECRET_SUFFIXES
+                .iter()
+                .any(|suffix| w.ends_with(suffix))
     })
 }
 
@@ -190,19 +215,42 @@ static SECRET_VALUE_PATTERNS: Lazy<Regex> = Lazy::new(|| {
     Regex::new(concat!(
         r"(?x)",
         r"-----BEGIN[\ A-Z]*PRIVATE\ KEY-----",
+        r#"|"private_key"\s*:"#,
+        r"|\bAGE-SECRET-KEY-1[0-9A-Z]{20,}",
+        // GitHub, GitLab, npm, PyPI, Hugging Face.
         r"|\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}",
         r"|\bgithub_pat_[A-Za-z0-9_]{20,}",
         r"|\bglpat-[A-Za-z0-9_-]{16,}",
-        r"|\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}",
-        r"|\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}",
-        r"|\bxox[abprs]-[A-Za-z0-9-]{10,}",
-        r"|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",
-        r"|\bAIza[0-9A-Za-z_-]{30,}",
         r"|\bnpm_[A-Za-z0-9]{30,}",
+        r"|\bpypi-[A-Za-z0-9_-]{40,}",
+        r"|\bhf_[A-Za-z0-9]{30,}",
+        // OpenAI / Anthropic, Stripe, Slack, SendGrid, Vault, DigitalOcean, Shopify.
+        r"|\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}",
+        r"|\b(?:[rs]k|whsec)_(?:live_|test_)?[A-Za-z0-9]{16,}",
+        r"|\bxox[abprs]-[A-Za-z0-9-]{10,}",
+        r"|\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
+        r"|\bhv[sb]\.[A-Za-z0-9_-]{20,}",
+        r"|\bdop_v1_[a-f0-9]{40,}",
+        r"|\bshp(?:at|ss|ca)_[a-fA-F0-9]{32}",
+        // AWS access key ids.
+        r"|\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b",
+        // Google: API keys, OAuth access and refresh tokens.
+        r"|\bAIza[0-9A-Za-z_-]{30,}",
+        r"|\bya29\.[0-9A-Za-z_-]{20,}",
+        r"|\b1//0[0-9A-Za-z_-]{20,}",
+        // Azure AD client secrets (`abc8Q~…`) and SAS signatures.
+        r"|\b[A-Za-z0-9_.-]{3}[0-9]Q~[A-Za-z0-9_.~-]{31,34}",
+        r"|[?&]sig=[A-Za-z0-9%+/=]{16,}",
+        // JSON web tokens.
         r"|\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        // Webhook URLs whose path is the secret.
+        r"|hooks\.slack\.com/services/|discord(?:app)?\.com/api/webhooks/",
         // Credentials embedded in a URL: scheme://user:password@host
         r"|[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@",
-        r"|(?i:AccountKey|SharedAccessKey|password|pwd)=[^;\s]{4,}",
+        // Authorization header values.
+        r"|\b(?:Bearer|Basic)\ [A-Za-z0-9._~+/=-]{16,}",
+        // key=value credentials in connection strings and query strings.
+        r"|(?i:AccountKey|SharedAccessKey|password|passwd|pwd|secret|token|api_?key|access_?key)=[^;&\s]{4,}",
     ))
     .expect("secret value regex")
 });
@@ -216,7 +264,39 @@ pub fn is_secret_value(value: &str) -> bool {
     if SECRET_VALUE_PATTERNS.is_match(value) {
         return true;
     }
-    looks_random(value)
+    looks_like_aws_secret_key(value) || looks_random(value)
+}
+
+/// AWS secret access keys: exactly 40 characters of base64 without padding. They may contain
+/// `/`, which [`looks_random`] rejects to keep paths out, so they need their own test: mixed
+/// case, digits, and an entropy that directory names do not reach (a 40-character path such
+/// as `/home/alice/Documents/Project2024/Archive` scores about 4.2, a real key about 4.6).
+fn looks_like_aws_secret_key(value: &str) -> bool {
+    value.len() == 40
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+')
+        && value.bytes().any(|b| b.is_ascii_uppercase())
+        && value.bytes().any(|b| b.is_ascii_lowercase())
+        && value.bytes().any(|b| b.is_ascii_digit())
+        && entropy(value) >= 4.4
+}
+
+/// Shannon entropy in bits per byte.
+fn entropy(value: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    for b in value.bytes() {
+        counts[b as usize] += 1;
+    }
+    let n = value.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
 }
 
 /// Long runs of base64/hex-ish characters with letters *and* digits and high entropy.
@@ -234,20 +314,7 @@ fn looks_random(value: &str) -> bool {
     if !(has_digit && has_alpha) {
         return false;
     }
-    let mut counts = [0u32; 128];
-    for b in value.bytes() {
-        counts[b as usize] += 1;
-    }
-    let n = value.len() as f64;
-    let entropy: f64 = counts
-        .iter()
-        .filter(|&&c| c > 0)
-        .map(|&c| {
-            let p = c as f64 / n;
-            -p * p.log2()
-        })
-        .sum();
-    entropy >= 3.8
+    entropy(value) >= 3.8
 }
 
 #[cfg(test)]
@@ -279,6 +346,39 @@ mod tests {
             "HTTP_AUTH",
             "VAULT_PASS",
             "ARM_CLIENT_SECRET",
+            // AWS
+            "AWS_SECRET_KEY",
+            "AWS_SECURITY_TOKEN",
+            "AWSSECRETACCESSKEY",
+            // GCP
+            "GOOGLE_API_KEY",
+            "GOOGLE_CREDENTIALS",
+            "CLOUDSDK_AUTH_ACCESS_TOKEN",
+            "GOOGLE_OAUTH_ACCESS_TOKEN",
+            // Azure
+            "AZURE_STORAGE_KEY",
+            "AZURE_STORAGE_ACCOUNT_KEY",
+            "AZURE_STORAGE_SAS_TOKEN",
+            "AZURE_STORAGE_SAS",
+            "AZURE_DEVOPS_EXT_PAT",
+            "ARM_ACCESS_KEY",
+            "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+            "azureStorageAccountKey",
+            // Everything else
+            "HF_TOKEN",
+            "HUGGING_FACE_HUB_TOKEN",
+            "VAULT_TOKEN",
+            "TWILIO_AUTH_TOKEN",
+            "NPM_CONFIG__AUTH",
+            "DOCKER_AUTH_CONFIG",
+            "SLACK_WEBHOOK_URL",
+            "JWT",
+            "APP_JWT",
+            "SSHPASS",
+            "OP_SESSION_my",
+            "ENCRYPTION_KEY",
+            "MASTERKEY",
+            "XAuthToken",
         ] {
             assert!(is_secret_name(name), "{name} should be secret");
         }
@@ -306,6 +406,21 @@ mod tests {
             "SHELL",
             "AWS_REGION",
             "AWS_PROFILE",
+            "AWS_DEFAULT_REGION",
+            "AZURE_SUBSCRIPTION_ID",
+            "CLOUDSDK_CORE_PROJECT",
+            "DESKTOP_SESSION",
+            "TERM_SESSION_ID",
+            "TURKEY",
+            "HOCKEY_TEAM",
+            "KEYMAP",
+            "GIT_ASKPASS",
+            "SSH_ASKPASS",
+            "PGPASSFILE",
+            "OTP_VERSION",
+            "COMPASS_HOME",
+            "PATHEXT",
+            "LS_COLORS",
         ] {
             assert!(!is_secret_name(name), "{name} should be kept");
         }
@@ -322,6 +437,26 @@ mod tests {
             "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
             "q8Zr3LmN0vX7pT2kW9sY4bH6jD1fG5cA",
             "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=abcd1234efgh==",
+            // AWS secret access key (the documentation example)
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "ASIAY34FZKBOKMUTVV7A",
+            // GCP: OAuth access token, refresh token, service-account JSON
+            "ya29.a0AfH6SMBx3v9Kq2Lr8Zt7Yw1Pn4Xs6",
+            "1//0gLqWx7Zr3Kp9Tm2Yv8Bn5Cx1Dq4Ef",
+            r#"{"type": "service_account", "private_key": "x"}"#,
+            // Azure: client secret, SAS query string
+            "abc8Q~Zr3LmN0vX7pT2kW9sY4bH6jD1fG5cAq",
+            "https://acct.blob.core.windows.net/c?sv=2022-11-02&ss=b&sig=Zr3LmN0vX7pT2kW9sY4bH6jD%3D",
+            // Other common formats
+            "hf_abcdefghijklmnopqrstuvwxyz0123456",
+            "xoxb-1234567890-abcdefghij",
+            "glpat-abcdefghij0123456789",
+            "whsec_abcdefghijklmnop12345678",
+            "hvs.CAESIJ3Zr3LmN0vX7pT2kW9sY4bH6",
+            "SG.abcdefghijklmnop1234.qrstuvwxyz0123456789",
+            "https://hooks.slack.com/services/T000/B000/XXXX",
+            "Bearer abcdefghijklmnop123456",
+            "https://api.example.com/v1?api_key=abcd1234",
         ] {
             assert!(is_secret_value(value), "{value} should be secret");
         }
@@ -337,6 +472,12 @@ mod tests {
             "https://example.com/path/to/thing",
             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
             "this is just a sentence with words",
+            // 40 characters of the AWS-secret alphabet, but a path.
+            "/home/alice/Documents/Project2024/Archiv",
+            "/usr/local/Cellar/python3/3.12.4/Frameworks",
+            "di=01;34:ln=01;36:so=01;35:pi=40;33:ex=01;32:bd=40;33;01",
+            "https://example.com/search?q=tokens&page=2",
+            "Mozilla/5.0 (X11; Linux x86_64)",
         ] {
             assert!(!is_secret_value(value), "{value} should be kept");
         }
