@@ -35,6 +35,14 @@ impl KeyDoc {
     }
 }
 
+/// `CARO_*` variable names in [`KEYS`] order, computed once: the env layer looks each one
+/// up on every run.
+pub fn env_names() -> &'static [String] {
+    static NAMES: once_cell::sync::Lazy<Vec<String>> =
+        once_cell::sync::Lazy::new(|| KEYS.iter().map(KeyDoc::env_var).collect());
+    &NAMES
+}
+
 const ENGINES: &[&str] = &["auto", "builtin", "semantic", "remote"];
 const LEVELS: &[&str] = &["strict", "moderate", "permissive"];
 const FORMATS: &[&str] = &["plain", "json", "widget"];
@@ -131,8 +139,8 @@ fn describe(kind: Kind) -> String {
 }
 
 /// Check a TOML value from the file against the key's type.
-pub fn coerce(doc: &KeyDoc, value: toml::Value) -> Result<toml::Value, String> {
-    let ok = match (&doc.kind, &value) {
+pub fn check(doc: &KeyDoc, value: &toml::Value) -> Result<(), String> {
+    let ok = match (&doc.kind, value) {
         (Kind::Bool, toml::Value::Boolean(_)) => true,
         (Kind::Int { min }, toml::Value::Integer(i)) => i >= min,
         (Kind::Str, toml::Value::String(_)) => true,
@@ -141,7 +149,7 @@ pub fn coerce(doc: &KeyDoc, value: toml::Value) -> Result<toml::Value, String> {
         _ => false,
     };
     if ok {
-        Ok(value)
+        Ok(())
     } else {
         Err(format!("{}, found {}", describe(doc.kind), value))
     }
@@ -179,27 +187,8 @@ pub fn parse_value(doc: &KeyDoc, raw: &str) -> Result<toml::Value, String> {
             }
         }
     };
-    coerce(doc, value).map_err(|e| format!("'{raw}': {e}"))
-}
-
-/// Insert a dotted key into nested tables.
-pub fn insert(table: &mut toml::Table, path: &str, value: toml::Value) {
-    match path.split_once('.') {
-        Some((section, rest)) => {
-            let entry = table
-                .entry(section.to_string())
-                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-            if !entry.is_table() {
-                *entry = toml::Value::Table(toml::Table::new());
-            }
-            if let toml::Value::Table(inner) = entry {
-                insert(inner, rest, value);
-            }
-        }
-        None => {
-            table.insert(path.to_string(), value);
-        }
-    }
+    check(doc, &value).map_err(|e| format!("'{raw}': {e}"))?;
+    Ok(value)
 }
 
 #[cfg(test)]

@@ -180,9 +180,7 @@ pub fn is_secret_name(name: &str) -> bool {
     }
     words.iter().any(|w| {
         SECRET_WORDS.contains(&w.as_str())
-            || SECRET_SUFFIXES
-                .iter()
-                .any(|suffix| w.ends_with(suffix))
+            || SECRET_SUFFIXES.iter().any(|suffix| w.ends_with(suffix))
     })
 }
 
