@@ -39,7 +39,10 @@ fn set_environment(n: usize, extra: &[(&str, &str)]) {
         std::env::remove_var(name);
     }
     let usual: &[(&str, &str)] = &[
-        ("PATH", "/home/alice/.local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+        (
+            "PATH",
+            "/home/alice/.local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        ),
         ("HOME", "/home/alice"),
         ("SHELL", "/usr/bin/zsh"),
         ("USER", "alice"),
@@ -48,7 +51,10 @@ fn set_environment(n: usize, extra: &[(&str, &str)]) {
         ("PWD", "/home/alice/src/caro"),
         ("EDITOR", "nvim"),
         ("GITHUB_TOKEN", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
-        ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        ),
         ("DATABASE_URL", "postgres://app:hunter2hunter2@db:5432/app"),
         ("KEYBOARD_LAYOUT", "us"),
     ];
@@ -68,6 +74,9 @@ fn set_environment(n: usize, extra: &[(&str, &str)]) {
     }
 }
 
+/// (bench name, config file, extra environment variables).
+type Case<'a> = (&'a str, &'a Path, &'a [(&'a str, &'a str)]);
+
 fn config_load(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("config.toml");
@@ -75,7 +84,7 @@ fn config_load(c: &mut Criterion) {
     let missing = dir.path().join("absent.toml");
 
     let mut group = c.benchmark_group("config_load_merge");
-    let cases: [(&str, &Path, &[(&str, &str)]); 3] = [
+    let cases: [Case; 3] = [
         ("no_file", &missing, &[]),
         ("typical_15_line_file", &file, &[]),
         (

@@ -405,7 +405,7 @@ impl Config {
             let Some((_, raw)) = set.iter().find(|(n, _)| n == name) else {
                 continue;
             };
-            let applied = keys::parse_value(doc, &raw).and_then(|v| self.assign(doc, &v));
+            let applied = keys::parse_value(doc, raw).and_then(|v| self.assign(doc, &v));
             if let Err(message) = applied {
                 diagnostics.push(Diagnostic {
                     origin: Origin::Env,
@@ -574,13 +574,13 @@ fn read_config_text(path: &Path) -> std::io::Result<String> {
     })
 }
 
+/// Called with a dotted key, the key's span and the value.
+type LeafVisitor<'a> = dyn FnMut(&str, std::ops::Range<usize>, &Spanned<DeValue<'_>>) + 'a;
+
 /// Visit every leaf of a parsed file as a dotted key with the key's span: `[safety] level =
 /// …` and `safety.level = …` both arrive as `safety.level`. Tables that are not sections are
 /// leaves (and so reported as unknown keys).
-fn for_each_leaf(
-    table: &DeTable<'_>,
-    visit: &mut dyn FnMut(&str, std::ops::Range<usize>, &Spanned<DeValue<'_>>),
-) {
+fn for_each_leaf(table: &DeTable<'_>, visit: &mut LeafVisitor<'_>) {
     // One buffer for every dotted key: `format!` per leaf was a measurable share of a load.
     let mut key = String::with_capacity(48);
     for (k, v) in table {
@@ -751,7 +751,11 @@ mod tests {
         assert_eq!(d[0].location, "c.toml:4:2");
         assert!(d[0].message.contains("unknown key 'plugins'"), "{}", d[0]);
         assert_eq!(d[1].location, "c.toml:3:3");
-        assert!(d[1].message.contains("did you mean 'shell.key'"), "{}", d[1]);
+        assert!(
+            d[1].message.contains("did you mean 'shell.key'"),
+            "{}",
+            d[1]
+        );
     }
 
     #[test]
@@ -852,7 +856,11 @@ mod tests {
             }
             if let Kind::Int { min } = doc.kind {
                 let mut c = Config::default();
-                assert!(c.set(doc.path, &(min - 1).to_string()).is_err(), "{}", doc.path);
+                assert!(
+                    c.set(doc.path, &(min - 1).to_string()).is_err(),
+                    "{}",
+                    doc.path
+                );
             }
         }
     }
