@@ -16,6 +16,7 @@ pub mod engine;
 pub mod exit;
 pub mod kb;
 pub mod log;
+pub mod nlu;
 pub mod output;
 pub mod paths;
 pub mod progress;

@@ -57,6 +57,10 @@ pub struct Candidate {
     /// validator checks they arrive as inert, correctly quoted data.
     #[serde(skip)]
     pub request_values: Vec<String>,
+    /// The engine's own view of the risk (a recipe's hint); the validator's verdict is
+    /// raised to at least this.
+    #[serde(skip)]
+    pub risk_hint: Option<Risk>,
 }
 
 #[derive(Debug)]
@@ -191,6 +195,14 @@ pub fn suggest(request: &Request, ctx: &Context, opts: &Options<'_>) -> Suggesti
                     request_values: &candidate.request_values,
                 },
             );
+            let mut verdict = verdict;
+            if let Some(hint) = candidate.risk_hint {
+                if hint > verdict.risk {
+                    verdict.risk = hint;
+                    verdict.decision =
+                        safety::decide(hint, opts.config.safety.level).max(verdict.decision);
+                }
+            }
             let mut candidate = candidate;
             if let Some(fixed) = &verdict.rewritten {
                 candidate.command = fixed.clone();

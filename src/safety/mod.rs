@@ -20,6 +20,16 @@ pub enum Risk {
 }
 
 impl Risk {
+    pub fn parse(s: &str) -> Option<Risk> {
+        Some(match s {
+            "safe" => Risk::Safe,
+            "moderate" => Risk::Moderate,
+            "high" => Risk::High,
+            "critical" => Risk::Critical,
+            _ => return None,
+        })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Risk::Safe => "safe",
@@ -67,7 +77,7 @@ pub enum WarningKind {
 }
 
 /// What the policy does with the command.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Decision {
     /// Insert it.

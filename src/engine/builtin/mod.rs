@@ -5,6 +5,7 @@ use std::time::Instant;
 use super::semantic::SemanticScorer;
 use super::{Candidate, Engine, EngineError, EngineId};
 use crate::context::Context;
+use crate::kb;
 use crate::request::Request;
 
 pub struct Builtin {
@@ -39,9 +40,26 @@ impl Engine for Builtin {
         request: &Request,
         ctx: &Context,
         limit: usize,
-        deadline: Instant,
+        _deadline: Instant,
     ) -> Result<Vec<Candidate>, EngineError> {
-        let _ = (request, ctx, limit, deadline);
-        Ok(Vec::new())
+        let sims = match &self.semantic {
+            Some(s) => Some(s.similarities(&request.raw)?),
+            None => None,
+        };
+        let proposals =
+            kb::matcher::propose(kb::get(), &request.analysis, ctx, sims.as_deref(), limit);
+        let id = self.id();
+        Ok(proposals
+            .into_iter()
+            .map(|p| Candidate {
+                command: p.command,
+                explanation: p.explanation,
+                engine: id,
+                confidence: p.confidence,
+                recipe: Some(p.recipe),
+                request_values: p.values,
+                risk_hint: p.risk_hint.as_deref().and_then(crate::safety::Risk::parse),
+            })
+            .collect())
     }
 }

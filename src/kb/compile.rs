@@ -1,0 +1,326 @@
+//! Compiling `data/kb/*.toml` into the form the binary loads. Runs in the build script,
+//! so a malformed recipe is a build error with the file and recipe named, never a runtime
+//! surprise. Also compiled into the crate for tests.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use super::super::nlu::{self, Lexicon, LexiconSource};
+use super::schema::*;
+
+/// Names a template may use without declaring them as slots.
+const BUILTIN_NAMES: &[&str] = &[];
+
+pub struct Input<'a> {
+    pub lexicon_toml: &'a str,
+    /// (file name, contents) of every recipe file.
+    pub recipe_files: Vec<(String, String)>,
+}
+
+pub fn compile(input: &Input<'_>) -> Result<Compiled, String> {
+    let lex_src: LexiconSource =
+        toml::from_str(input.lexicon_toml).map_err(|e| format!("lexicon.toml: {e}"))?;
+    let mut lexicon = Lexicon::compile(lex_src);
+
+    let mut sources: Vec<(String, RecipeSrc)> = Vec::new();
+    for (name, text) in &input.recipe_files {
+        let file: RecipeFile = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+        for r in file.recipe {
+            sources.push((name.clone(), r));
+        }
+    }
+
+    // Pass 1: the vocabulary. Every word of every phrasing is "known", so phrasing analysis
+    // never mistakes a word for a name, and typo correction has targets.
+    let mut vocab: BTreeSet<String> = BTreeSet::new();
+    for (_, r) in &sources {
+        for say in &r.say {
+            for w in plain_words(say) {
+                for part in expand(&w, &lexicon) {
+                    if !lexicon.is_stop(&part) {
+                        vocab.insert(lexicon.canonical(&part));
+                    }
+                }
+            }
+        }
+        for m in &r.mods {
+            for cue in m.when.iter().chain(&m.unless) {
+                for w in plain_words(cue) {
+                    for part in expand(&w, &lexicon) {
+                        if !lexicon.is_stop(&part) {
+                            vocab.insert(lexicon.canonical(&part));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    lexicon.vocab = vocab.into_iter().collect();
+
+    // Pass 2: recipes.
+    let mut recipes = Vec::new();
+    let mut phrasings = Vec::new();
+    let mut ids = HashSet::new();
+    for (file, src) in sources {
+        let at = |msg: String| format!("{file}: recipe '{}': {msg}", src.id);
+        if !ids.insert(src.id.clone()) {
+            return Err(at("duplicate id".into()));
+        }
+        if src.say.is_empty() {
+            return Err(at("needs at least one phrasing in `say`".into()));
+        }
+        let mut slots = Vec::new();
+        for (name, s) in &src.slots {
+            if super::schema::slot_type(&s.ty).is_none() {
+                let known: Vec<&str> = SLOT_TYPES.iter().map(|t| t.0).collect();
+                return Err(at(format!(
+                    "slot '{name}' has unknown type '{}' (known: {})",
+                    s.ty,
+                    known.join(", ")
+                )));
+            }
+            slots.push(Slot {
+                name: name.clone(),
+                ty: s.ty.clone(),
+                cues: s.cues.iter().map(|c| c.to_lowercase()).collect(),
+                default: s.default.clone(),
+                optional: s.optional,
+            });
+        }
+        let run: BTreeMap<String, String> = match &src.run {
+            TemplateSrc::One(t) => BTreeMap::from([("any".to_string(), t.clone())]),
+            TemplateSrc::Variants(v) => v.clone(),
+        };
+        for key in run.keys() {
+            for part in key.split('+') {
+                if !matches!(
+                    part,
+                    "any" | "linux" | "macos" | "bash" | "zsh" | "fish" | "posix"
+                ) {
+                    return Err(at(format!("unknown template variant '{key}'")));
+                }
+            }
+        }
+        let mut names: BTreeSet<String> = slots.iter().map(|s| s.name.clone()).collect();
+        for m in &src.mods {
+            names.extend(m.set.keys().cloned());
+        }
+        names.extend(BUILTIN_NAMES.iter().map(|s| s.to_string()));
+        for (key, t) in &run {
+            check_template(t, &names).map_err(|e| at(format!("template '{key}': {e}")))?;
+        }
+        check_template(&src.explain, &names).map_err(|e| at(format!("explain: {e}")))?;
+        for m in &src.mods {
+            for v in m.set.values() {
+                check_template(v, &names).map_err(|e| at(format!("mod value: {e}")))?;
+            }
+            if m.when.is_empty() {
+                return Err(at("a mod needs at least one `when` cue".into()));
+            }
+        }
+        for level in src
+            .risk
+            .iter()
+            .chain(src.mods.iter().filter_map(|m| m.risk.as_ref()))
+        {
+            if !matches!(level.as_str(), "safe" | "moderate" | "high" | "critical") {
+                return Err(at(format!("unknown risk '{level}'")));
+            }
+        }
+        for o in &src.os {
+            if !matches!(o.as_str(), "linux" | "macos") {
+                return Err(at(format!("unknown os '{o}'")));
+            }
+        }
+        for s in &src.shells {
+            if !matches!(s.as_str(), "bash" | "zsh" | "fish") {
+                return Err(at(format!("unknown shell '{s}'")));
+            }
+        }
+
+        let index = recipes.len() as u32;
+        let mut recipe_vocab = BTreeSet::new();
+        let mut phrasing_ids = Vec::new();
+        for say in &src.say {
+            let (symbolic, example) = fill_slots(say, &src.slots).map_err(at)?;
+            let a = nlu::analyze(&symbolic, &lexicon, true);
+            for w in &a.words {
+                recipe_vocab.insert(w.canon.clone());
+            }
+            phrasing_ids.push(phrasings.len() as u32);
+            phrasings.push(Phrasing {
+                recipe: index,
+                text: example,
+                terms: a.terms,
+                norm: 0.0,
+            });
+        }
+        let cue_seq = |cue: &str| -> Vec<String> {
+            let symbolic = replace_placeholders(cue, &src.slots);
+            nlu::analyze(&symbolic, &lexicon, true)
+                .sequence()
+                .into_iter()
+                .map(str::to_string)
+                .collect()
+        };
+        let mods = src
+            .mods
+            .iter()
+            .map(|m| Mod {
+                when: m.when.iter().map(|c| cue_seq(c)).collect(),
+                unless: m.unless.iter().map(|c| cue_seq(c)).collect(),
+                set: m.set.clone(),
+                explain: m.explain.clone(),
+                risk: m.risk.clone(),
+            })
+            .collect::<Vec<_>>();
+        for (k, m) in mods.iter().enumerate() {
+            if m.when.iter().any(|w| w.is_empty()) {
+                return Err(at(format!("mod {k} has a cue that is only stopwords")));
+            }
+        }
+        recipes.push(Recipe {
+            id: src.id.clone(),
+            slots,
+            run,
+            explain: src.explain.clone(),
+            risk: src.risk.clone(),
+            os: src.os.clone(),
+            shells: src.shells.clone(),
+            tools: src.tools.clone(),
+            mods,
+            avoid: src
+                .avoid
+                .iter()
+                .map(|w| lexicon.canonical(&w.to_lowercase()))
+                .collect(),
+            vocab: recipe_vocab.into_iter().collect(),
+            phrasings: phrasing_ids,
+        });
+    }
+
+    // Document frequency per recipe, then idf and phrasing norms.
+    let mut df: BTreeMap<String, u32> = BTreeMap::new();
+    for r in &recipes {
+        let terms: BTreeSet<&String> = r
+            .phrasings
+            .iter()
+            .flat_map(|&p| phrasings[p as usize].terms.iter())
+            .collect();
+        for t in terms {
+            *df.entry(t.clone()).or_default() += 1;
+        }
+    }
+    let n = recipes.len().max(1) as f32;
+    let idf: BTreeMap<String, f32> = df
+        .into_iter()
+        .map(|(t, d)| (t, (1.0 + n / d as f32).ln()))
+        .collect();
+    for p in &mut phrasings {
+        let unique: BTreeSet<&String> = p.terms.iter().collect();
+        p.norm = unique
+            .iter()
+            .map(|t| idf.get(*t).copied().unwrap_or(0.0).powi(2))
+            .sum::<f32>()
+            .sqrt();
+    }
+
+    let fingerprint = fingerprint(input);
+    Ok(Compiled {
+        fingerprint,
+        lexicon,
+        recipes,
+        phrasings,
+        idf,
+    })
+}
+
+fn fingerprint(input: &Input<'_>) -> String {
+    // FNV-1a over every input byte: stable across builds and platforms.
+    let mut h: u64 = 0xcbf29ce484222325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= *b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    };
+    feed(input.lexicon_toml.as_bytes());
+    for (name, text) in &input.recipe_files {
+        feed(name.as_bytes());
+        feed(text.as_bytes());
+    }
+    format!("{h:016x}")
+}
+
+/// Lower-case words of a phrasing, placeholders removed.
+fn plain_words(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .filter(|w| !w.starts_with('{'))
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn expand(word: &str, lexicon: &Lexicon) -> Vec<String> {
+    match lexicon.abbrev.get(word) {
+        Some(e) => e.split_whitespace().map(str::to_string).collect(),
+        None => vec![word.to_string()],
+    }
+}
+
+/// `{slot}` → its type's symbol (for matching) and its example value (for encoders).
+fn fill_slots(say: &str, slots: &[(String, SlotSrc)]) -> Result<(String, String), String> {
+    let mut symbolic = String::new();
+    let mut example = String::new();
+    let mut rest = say;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..]
+            .find('}')
+            .ok_or_else(|| format!("unclosed '{{' in phrasing '{say}'"))?
+            + open;
+        let name = &rest[open + 1..close];
+        let slot = slots
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, s)| s)
+            .ok_or_else(|| format!("phrasing '{say}' uses undeclared slot '{name}'"))?;
+        let (symbol, ex) = slot_type(&slot.ty).expect("types checked before");
+        symbolic.push_str(&rest[..open]);
+        example.push_str(&rest[..open]);
+        symbolic.push_str(symbol);
+        example.push_str(ex);
+        rest = &rest[close + 1..];
+    }
+    symbolic.push_str(rest);
+    example.push_str(rest);
+    Ok((symbolic, example))
+}
+
+fn replace_placeholders(cue: &str, slots: &[(String, SlotSrc)]) -> String {
+    fill_slots(cue, slots)
+        .map(|(s, _)| s)
+        .unwrap_or_else(|_| cue.to_string())
+}
+
+/// Check a template's `{name}` references and `{[ … ]}` groups.
+pub fn check_template(t: &str, names: &BTreeSet<String>) -> Result<(), String> {
+    let mut depth = 0i32;
+    for (i, _) in t.match_indices("{[") {
+        let _ = i;
+        depth += 1;
+    }
+    let closes = t.matches("]}").count() as i32;
+    if depth != closes {
+        return Err(format!("unbalanced optional groups in '{t}'"));
+    }
+    for r in super::template::references(t) {
+        if !names.contains(&r) {
+            return Err(format!(
+                "'{{{r}}}' is not a declared slot or mod value (in '{t}')"
+            ));
+        }
+    }
+    Ok(())
+}

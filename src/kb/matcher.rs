@@ -1,0 +1,681 @@
+//! Ranking recipes for a request, binding its values to slots, and rendering commands.
+//!
+//! 1. Lexical score: idf-weighted cosine between the request's terms and each phrasing's
+//!    terms (values appear as symbols such as `#path`), best phrasing per recipe; blended with
+//!    the encoder's similarity when one is available.
+//! 2. For the best few recipes: bind mentions (and left-over words) to slots by type and cue,
+//!    switch on modifiers whose cue phrases occur, render the template for the target
+//!    shell and OS.
+//! 3. Final score: the blend, adjusted for how much of the request the recipe used (values
+//!    bound, words explained) and for missing values; mapped to a 0..1 confidence.
+
+use std::collections::{HashMap, HashSet};
+
+use super::schema::{Compiled, Mod, Recipe};
+use super::slots::{self, Fit, Target};
+use super::template;
+use crate::context::{Context, Os, Shell};
+use crate::nlu::{Analysis, Mention};
+
+/// A rendered suggestion from one recipe.
+#[derive(Clone, Debug)]
+pub struct Proposal {
+    pub recipe: String,
+    pub command: String,
+    pub explanation: String,
+    pub confidence: f32,
+    /// Values copied from the request into the command.
+    pub values: Vec<String>,
+    /// The recipe's own risk hint (max over active modifiers).
+    pub risk_hint: Option<String>,
+    /// Score details for `--explain`/debugging and calibration.
+    pub score: ScoreParts,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ScoreParts {
+    pub lexical: f32,
+    pub semantic: Option<f32>,
+    pub coverage: f32,
+    pub unexplained: f32,
+    /// How well bound values fit their slots' types (1 = all primary kinds).
+    pub fit: f32,
+    pub final_score: f32,
+}
+
+/// How many recipes are bound and rendered per request (the rest are too far behind).
+const SHORTLIST: usize = 16;
+
+/// Blend lexical and semantic similarity into one ranking score. The encoder's cosines for
+/// related-but-wrong sentences sit around 0.3–0.5, so they are stretched from [0.25, 0.85]
+/// onto [0, 1] before blending.
+pub fn blend(lexical: f32, semantic: Option<f32>) -> f32 {
+    match semantic {
+        None => lexical,
+        Some(s) => {
+            let s = ((s - 0.25) / 0.6).clamp(0.0, 1.0);
+            0.5 * lexical + 0.5 * s
+        }
+    }
+}
+
+pub fn recipe_allowed(r: &Recipe, ctx: &Context) -> bool {
+    (r.os.is_empty() || r.os.iter().any(|o| o == ctx.os.as_str()))
+        && (r.shells.is_empty() || r.shells.iter().any(|s| s == ctx.shell.as_str()))
+}
+
+/// Lexical score of every allowed recipe (0 for the others).
+pub fn lexical_scores(kb: &Compiled, a: &Analysis, ctx: &Context) -> Vec<f32> {
+    let mut weights: HashMap<&str, f32> = HashMap::new();
+    for t in &a.terms {
+        if let Some(&w) = kb.idf.get(t) {
+            weights.insert(t.as_str(), w);
+        }
+    }
+    let req_norm: f32 = weights.values().map(|w| w * w).sum::<f32>().sqrt();
+    let mut best = vec![0.0f32; kb.recipes.len()];
+    if req_norm == 0.0 {
+        return best;
+    }
+    for p in &kb.phrasings {
+        if p.norm == 0.0 {
+            continue;
+        }
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut dot = 0.0;
+        for t in &p.terms {
+            if seen.insert(t.as_str()) {
+                if let Some(w) = weights.get(t.as_str()) {
+                    dot += w * w;
+                } else if let Some(w) = related_symbol(t, &weights) {
+                    // A value of a related kind ("x.txt" where the phrasing has a glob)
+                    // counts for half.
+                    dot += 0.5 * w * w;
+                }
+            }
+        }
+        let cos = dot / (req_norm * p.norm);
+        let slot = &mut best[p.recipe as usize];
+        if cos > *slot {
+            *slot = cos;
+        }
+    }
+    for (i, r) in kb.recipes.iter().enumerate() {
+        if !recipe_allowed(r, ctx) {
+            best[i] = 0.0;
+        }
+    }
+    best
+}
+
+/// Symbols that stand for overlapping kinds of value.
+const RELATED_SYMBOLS: &[(&str, &str)] = &[
+    ("#path", "#glob"),
+    ("#path", "#name"),
+    ("#name", "#str"),
+    ("#num", "#port"),
+    ("#num", "#range"),
+    ("#host", "#url"),
+    ("#host", "#name"),
+    ("#date", "#time"),
+    ("#commit", "#name"),
+    ("#version", "#name"),
+    ("#var", "#name"),
+    ("#str", "#path"),
+];
+
+/// The weight of a request symbol related to phrasing symbol `t`, if any.
+fn related_symbol(t: &str, weights: &HashMap<&str, f32>) -> Option<f32> {
+    if !t.starts_with('#') {
+        return None;
+    }
+    RELATED_SYMBOLS.iter().find_map(|&(a, b)| {
+        let other = if a == t {
+            b
+        } else if b == t {
+            a
+        } else {
+            return None;
+        };
+        weights.get(other).copied()
+    })
+}
+
+/// Rank, bind and render: up to `limit` proposals, best first.
+pub fn propose(
+    kb: &Compiled,
+    a: &Analysis,
+    ctx: &Context,
+    semantic: Option<&[f32]>,
+    limit: usize,
+) -> Vec<Proposal> {
+    let lexical = lexical_scores(kb, a, ctx);
+    let semantic_by_recipe: Option<Vec<f32>> = semantic.map(|sims| {
+        let mut best = vec![-1.0f32; kb.recipes.len()];
+        for (i, p) in kb.phrasings.iter().enumerate() {
+            if let Some(&s) = sims.get(i) {
+                let slot = &mut best[p.recipe as usize];
+                *slot = slot.max(s);
+            }
+        }
+        best
+    });
+    let mut order: Vec<(usize, f32)> = (0..kb.recipes.len())
+        .filter(|&i| recipe_allowed(&kb.recipes[i], ctx))
+        .map(|i| {
+            (
+                i,
+                blend(lexical[i], semantic_by_recipe.as_ref().map(|s| s[i])),
+            )
+        })
+        .filter(|(_, s)| *s > 0.05)
+        .collect();
+    order.sort_by(|x, y| y.1.total_cmp(&x.1));
+    order.truncate(SHORTLIST);
+
+    let target = Target {
+        shell: ctx.shell,
+        os: ctx.os,
+    };
+    let mut out: Vec<Proposal> = Vec::new();
+    for (i, blended) in order {
+        let r = &kb.recipes[i];
+        let Some(mut p) = realise(r, a, ctx, target) else {
+            continue;
+        };
+        let coverage = p.score.coverage;
+        let unexplained = p.score.unexplained;
+        let mut score = blended + 0.12 * coverage - 0.25 * unexplained + 0.06 * p.score.fit;
+        if !r.avoid.is_empty() && a.words.iter().any(|w| r.avoid.contains(&w.canon)) {
+            score -= 0.2;
+        }
+        // A recipe written for this very shell or OS beats a generic one that also fits.
+        if r.shells.iter().any(|x| x == ctx.shell.as_str())
+            || r.os.iter().any(|x| x == ctx.os.as_str())
+        {
+            score += 0.04;
+        }
+        if !r.tools.is_empty()
+            && !ctx.os_overridden
+            && !r.tools.iter().all(|t| ctx.tool_installed(t))
+        {
+            score -= 0.03;
+        }
+        p.score.lexical = lexical[i];
+        p.score.semantic = semantic_by_recipe.as_ref().map(|s| s[i]);
+        p.score.final_score = score;
+        p.confidence = calibrate(score);
+        if !out.iter().any(|o| o.command == p.command) {
+            out.push(p);
+        }
+    }
+    out.sort_by(|x, y| y.score.final_score.total_cmp(&x.score.final_score));
+    if crate::log::enabled(crate::log::Level::Debug) {
+        crate::log::debug(&format!("terms {:?}", a.terms));
+        for m in &a.mentions {
+            crate::log::debug(&format!(
+                "mention {:?} {:?} before={:?} after={:?}",
+                m.kind, m.text, m.before, m.after
+            ));
+        }
+        for p in &out {
+            crate::log::debug(&format!(
+                "{:.3} lex {:.3} sem {:?} cov {:.2} unexpl {:.2} {} => {}",
+                p.score.final_score,
+                p.score.lexical,
+                p.score.semantic,
+                p.score.coverage,
+                p.score.unexplained,
+                p.recipe,
+                p.command
+            ));
+        }
+    }
+    out.truncate(limit);
+    out
+}
+
+/// Map a final score onto 0..1. Scores from correct matches cluster above 0.6.
+fn calibrate(score: f32) -> f32 {
+    (1.0 / (1.0 + (-(score - 0.45) * 9.0).exp())).clamp(0.0, 1.0)
+}
+
+/// A value bound to a template name.
+#[derive(Clone, Debug)]
+enum Bound {
+    Mention(usize),
+    Words(String),
+    /// Raw template text (slot defaults, modifier values).
+    Raw(String),
+}
+
+struct Binding {
+    vals: HashMap<String, Bound>,
+    used_mentions: HashSet<usize>,
+    used_words: HashSet<usize>,
+    missing: Vec<String>,
+}
+
+/// Whether `cue` (a canonical sequence) occurs in `seq`, in order, allowing one extra word
+/// between consecutive cue words ("delete all of them" matches "delete them").
+fn cue_matches(seq: &[&str], cue: &[String]) -> bool {
+    if cue.is_empty() {
+        return false;
+    }
+    'start: for s in 0..seq.len() {
+        if seq[s] != cue[0] {
+            continue;
+        }
+        let mut pos = s;
+        for want in &cue[1..] {
+            let next = (pos + 1..(pos + 3).min(seq.len())).find(|&j| seq[j] == want.as_str());
+            match next {
+                Some(j) => pos = j,
+                None => continue 'start,
+            }
+        }
+        return true;
+    }
+    false
+}
+
+fn active_mods<'r>(r: &'r Recipe, seq: &[&str]) -> Vec<&'r Mod> {
+    r.mods
+        .iter()
+        .filter(|m| {
+            m.when.iter().any(|c| cue_matches(seq, c))
+                && !m.unless.iter().any(|c| cue_matches(seq, c))
+        })
+        .collect()
+}
+
+/// Bind, render and score one recipe.
+fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Proposal> {
+    let seq = a.sequence();
+    let mods = active_mods(r, &seq);
+    let mod_words: HashSet<&str> = mods
+        .iter()
+        .flat_map(|m| m.when.iter().flatten())
+        .map(String::as_str)
+        .collect();
+    let b = bind(r, a, &mod_words);
+
+    let mut vals = b.vals.clone();
+    for m in &mods {
+        for (k, v) in &m.set {
+            vals.entry(k.clone())
+                .or_insert_with(|| Bound::Raw(v.clone()));
+        }
+    }
+    let template = select_template(r, target.os, target.shell)?;
+    let slot_type: HashMap<&str, &str> = r
+        .slots
+        .iter()
+        .map(|s| (s.name.as_str(), s.ty.as_str()))
+        .collect();
+
+    let command = render_with(template, &vals, &slot_type, a, target, 0).ok()?;
+    let command = tidy(&command);
+    if command.is_empty() {
+        return None;
+    }
+    let mut explanation = render_display(&r.explain, &vals, &slot_type, a, target)
+        .unwrap_or_else(|_| r.explain.clone());
+    for m in &mods {
+        if let Some(e) = &m.explain {
+            if let Ok(text) = render_display(e, &vals, &slot_type, a, target) {
+                explanation.push_str(", ");
+                explanation.push_str(&text);
+            }
+        }
+    }
+
+    // Coverage: share of the request's values the recipe used.
+    let meaningful: Vec<usize> = (0..a.mentions.len()).collect();
+    let coverage = if meaningful.is_empty() {
+        1.0
+    } else {
+        b.used_mentions.len() as f32 / meaningful.len() as f32
+    };
+    // Unexplained: content words neither in the recipe's phrasings, nor in an active
+    // modifier's cue, nor used as a value.
+    let content: Vec<(usize, &crate::nlu::Word)> = a
+        .words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| !w.stop)
+        .collect();
+    let unexplained = if content.is_empty() {
+        0.0
+    } else {
+        let n = content
+            .iter()
+            .filter(|(i, w)| {
+                r.vocab.binary_search(&w.canon).is_err()
+                    && !mod_words.contains(w.canon.as_str())
+                    && !b.used_words.contains(i)
+            })
+            .count();
+        n as f32 / content.len() as f32
+    };
+    let risk_hint = std::iter::once(r.risk.clone())
+        .chain(mods.iter().map(|m| m.risk.clone()))
+        .flatten()
+        .max_by_key(|r| risk_rank(r));
+    let mut values: Vec<String> = b
+        .used_mentions
+        .iter()
+        .map(|&i| a.mentions[i].text.clone())
+        .collect();
+    for v in b.vals.values() {
+        if let Bound::Words(w) = v {
+            values.push(w.clone());
+        }
+    }
+    let _ = ctx;
+    let _ = &b.missing;
+    let fits: Vec<f32> = b
+        .vals
+        .iter()
+        .filter_map(|(name, v)| match v {
+            Bound::Mention(i) => {
+                let ty = slot_type.get(name.as_str()).copied().unwrap_or("name");
+                Some(if slots::fit(ty, a.mentions[*i].kind) == Fit::Primary {
+                    1.0
+                } else {
+                    0.4
+                })
+            }
+            Bound::Words(_) => Some(0.5),
+            Bound::Raw(_) => None,
+        })
+        .collect();
+    let fit = if fits.is_empty() {
+        1.0
+    } else {
+        fits.iter().sum::<f32>() / fits.len() as f32
+    };
+    Some(Proposal {
+        recipe: r.id.clone(),
+        command,
+        explanation: capitalise(&explanation),
+        confidence: 0.0,
+        values,
+        risk_hint,
+        score: ScoreParts {
+            coverage,
+            unexplained,
+            fit,
+            ..Default::default()
+        },
+    })
+}
+
+fn risk_rank(r: &str) -> u8 {
+    match r {
+        "critical" => 3,
+        "high" => 2,
+        "moderate" => 1,
+        _ => 0,
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Collapse doubled spaces left by empty groups; trim.
+fn tidy(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_single = false;
+    let mut in_double = false;
+    let mut prev_space = false;
+    for ch in s.trim().chars() {
+        match ch {
+            '\'' if !in_double => in_single = !in_single,
+            '"' if !in_single => in_double = !in_double,
+            _ => {}
+        }
+        if ch == ' ' && !in_single && !in_double {
+            if prev_space {
+                continue;
+            }
+            prev_space = true;
+        } else {
+            prev_space = false;
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Pick the most specific template variant for the target.
+pub fn select_template(r: &Recipe, os: Os, shell: Shell) -> Option<&str> {
+    let sh = shell.as_str();
+    let os = os.as_str();
+    let posix = shell != Shell::Fish;
+    let candidates = [
+        format!("{os}+{sh}"),
+        if posix {
+            format!("{os}+posix")
+        } else {
+            String::new()
+        },
+        sh.to_string(),
+        if posix {
+            "posix".to_string()
+        } else {
+            String::new()
+        },
+        os.to_string(),
+        "any".to_string(),
+    ];
+    candidates
+        .iter()
+        .filter(|k| !k.is_empty())
+        .find_map(|k| r.run.get(k).map(String::as_str))
+}
+
+/// Bind mentions and left-over words to slots: cued values first, then by position.
+fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
+    let mut vals: HashMap<String, Bound> = HashMap::new();
+    let mut used: HashSet<usize> = HashSet::new();
+    let mut missing = Vec::new();
+
+    // Pass 1: slots with cues take mentions their cues point at.
+    for s in r.slots.iter().filter(|s| !s.cues.is_empty()) {
+        let pick = (0..a.mentions.len())
+            .filter(|i| !used.contains(i))
+            .filter(|&i| slots::fit(&s.ty, a.mentions[i].kind) != Fit::No)
+            .filter(|&i| a.mentions[i].cued_by(&s.cues))
+            .max_by_key(|&i| (slots::fit(&s.ty, a.mentions[i].kind), std::cmp::Reverse(i)));
+        if let Some(i) = pick {
+            used.insert(i);
+            vals.insert(s.name.clone(), Bound::Mention(i));
+        }
+    }
+    // A mention cued for some other slot of this recipe should not be taken by position.
+    let cued_elsewhere = |i: usize, me: &str| -> bool {
+        r.slots.iter().any(|s| {
+            s.name != me
+                && !s.cues.is_empty()
+                && slots::fit(&s.ty, a.mentions[i].kind) != Fit::No
+                && a.mentions[i].cued_by(&s.cues)
+        })
+    };
+    // Pass 2: remaining slots by position: required slots first, then slots with a
+    // default, then optional slots without cues. Optional slots *with* cues only take
+    // values their cues mark (pass 1): they are extras the user has to ask for.
+    let rank = |s: &&super::schema::Slot| match (s.default.is_some(), s.optional) {
+        (false, false) => 0,
+        (true, _) => 1,
+        (false, true) => 2,
+    };
+    let mut positional: Vec<&super::schema::Slot> =
+        r.slots.iter().filter(|s| !s.cue_only()).collect();
+    positional.sort_by_key(|s| rank(s));
+    for s in positional {
+        if vals.contains_key(&s.name) {
+            continue;
+        }
+        let mut pick = None;
+        for want in [Fit::Primary, Fit::Fallback] {
+            pick = (0..a.mentions.len())
+                .filter(|i| !used.contains(i))
+                .filter(|&i| slots::fit(&s.ty, a.mentions[i].kind) == want)
+                .find(|&i| !cued_elsewhere(i, &s.name));
+            if pick.is_some() {
+                break;
+            }
+        }
+        if let Some(i) = pick {
+            used.insert(i);
+            vals.insert(s.name.clone(), Bound::Mention(i));
+        }
+    }
+    // Pass 3: left-over words for name-like slots, then defaults.
+    let leftovers: Vec<usize> = a
+        .words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| {
+            !w.stop
+                && r.vocab.binary_search(&w.canon).is_err()
+                && !mod_words.contains(w.canon.as_str())
+        })
+        .filter(|(_, w)| w.lower.chars().any(|c| c.is_alphanumeric()))
+        .map(|(i, _)| i)
+        .collect();
+    let mut used_words: HashSet<usize> = HashSet::new();
+    for s in &r.slots {
+        if vals.contains_key(&s.name) {
+            continue;
+        }
+        if slots::takes_words(&s.ty) && !s.cue_only() {
+            let free: Vec<usize> = leftovers
+                .iter()
+                .copied()
+                .filter(|i| !used_words.contains(i))
+                .collect();
+            if let Some(&first) = free.first() {
+                let mut span = vec![first];
+                if slots::takes_phrase(&s.ty) {
+                    // Extend over consecutive tokens (left-over or stopwords in between).
+                    let mut last_tok = a.words[first].token;
+                    for &j in &free[1..] {
+                        if a.words[j].token <= last_tok + 2 {
+                            span.push(j);
+                            last_tok = a.words[j].token;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+                let first_tok = a.words[span[0]].token;
+                let last_tok = a.words[*span.last().unwrap()].token;
+                let text = a.tokens[first_tok..=last_tok]
+                    .iter()
+                    .map(|t| t.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                used_words.extend(span);
+                vals.insert(s.name.clone(), Bound::Words(text));
+                continue;
+            }
+        }
+        match &s.default {
+            Some(d) => {
+                vals.insert(s.name.clone(), Bound::Raw(d.clone()));
+            }
+            None if !s.optional => missing.push(s.name.clone()),
+            None => {}
+        }
+    }
+    Binding {
+        vals,
+        used_mentions: used,
+        used_words,
+        missing,
+    }
+}
+
+fn render_with(
+    t: &str,
+    vals: &HashMap<String, Bound>,
+    types: &HashMap<&str, &str>,
+    a: &Analysis,
+    target: Target,
+    depth: usize,
+) -> Result<String, String> {
+    let mut resolve = |name: &str, fmt: Option<&str>| -> Option<String> {
+        let ty = types.get(name).copied().unwrap_or("name");
+        match vals.get(name)? {
+            Bound::Mention(i) => slots::render_mention(ty, fmt, &a.mentions[*i], target),
+            Bound::Words(w) => slots::render_words(ty, fmt, w, target),
+            Bound::Raw(raw) if depth < 4 => {
+                render_with(raw, vals, types, a, target, depth + 1).ok()
+            }
+            Bound::Raw(_) => None,
+        }
+    };
+    template::render(t, &mut resolve)
+}
+
+/// Render an explanation: values as the user typed them, not shell-quoted.
+fn render_display(
+    t: &str,
+    vals: &HashMap<String, Bound>,
+    types: &HashMap<&str, &str>,
+    a: &Analysis,
+    target: Target,
+) -> Result<String, String> {
+    let mut resolve = |name: &str, fmt: Option<&str>| -> Option<String> {
+        match vals.get(name)? {
+            Bound::Mention(i) => {
+                let m: &Mention = &a.mentions[*i];
+                match fmt {
+                    Some(_) => slots::render_mention(
+                        types.get(name).copied().unwrap_or("name"),
+                        fmt,
+                        m,
+                        target,
+                    ),
+                    None => Some(m.text.clone()),
+                }
+            }
+            Bound::Words(w) => Some(w.clone()),
+            Bound::Raw(raw) => Some(raw.clone()),
+        }
+    };
+    template::render(t, &mut resolve)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn cues_allow_one_gap() {
+        let seq = ["delete", "every", "them"];
+        assert!(cue_matches(&seq, &v("delete them")));
+        assert!(!cue_matches(
+            &["delete", "x", "y", "them"],
+            &v("delete them")
+        ));
+        assert!(cue_matches(&["not", "recursive"], &v("not recursive")));
+        assert!(!cue_matches(&["recursive", "not"], &v("not recursive")));
+    }
+
+    #[test]
+    fn tidy_keeps_quoted_spaces() {
+        assert_eq!(tidy("find  .   -name 'a  b' "), "find . -name 'a  b'");
+    }
+}

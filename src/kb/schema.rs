@@ -1,0 +1,256 @@
+//! The knowledge base's data model, in two forms:
+//! - the *source* form written by people in `data/kb/*.toml` (`RecipeSrc`, …), and
+//! - the *compiled* form the build script emits and the binary loads (`Compiled`, …).
+//!
+//! This file is compiled by the build script too, so it depends only on serde and std.
+//! See `data/kb/README.md` for how to write recipes.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::super::nlu::Lexicon;
+
+/// One `data/kb/<family>.toml` file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecipeFile {
+    #[serde(default)]
+    pub recipe: Vec<RecipeSrc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecipeSrc {
+    /// Stable id: `family.intent` (`find.by_size`, `git.undo_commit`).
+    pub id: String,
+    /// Ways people ask for it; `{slot}` marks where a value goes.
+    pub say: Vec<String>,
+    /// Typed values the command needs, in the order they are written (the order matters
+    /// for binding values by position).
+    #[serde(default, deserialize_with = "ordered")]
+    pub slots: Vec<(String, SlotSrc)>,
+    /// The command template (one string, or variants per OS/shell).
+    pub run: TemplateSrc,
+    /// One line saying what the command does (same template language).
+    pub explain: String,
+    /// Risk hint: safe, moderate, high, critical. The validator may rate it higher.
+    #[serde(default)]
+    pub risk: Option<String>,
+    /// Only offer on these OSes (`linux`, `macos`).
+    #[serde(default)]
+    pub os: Vec<String>,
+    /// Only offer in these shells (`bash`, `zsh`, `fish`).
+    #[serde(default)]
+    pub shells: Vec<String>,
+    /// Programs the command needs; when several recipes fit, installed ones win.
+    #[serde(default)]
+    pub tools: Vec<String>,
+    /// Optional modifiers switched on by cue phrases.
+    #[serde(default, rename = "mod")]
+    pub mods: Vec<ModSrc>,
+    /// Words that make this recipe a poor fit ("remote" for a local-only command).
+    #[serde(default)]
+    pub avoid: Vec<String>,
+    /// Request → exact command examples, checked by the test suite.
+    #[serde(default)]
+    pub tests: Vec<TestSrc>,
+}
+
+/// Deserialise a table into (key, value) pairs in document order.
+fn ordered<'de, D, V>(d: D) -> Result<Vec<(String, V)>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Visitor<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<V> {
+        type Value = Vec<(String, V)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a table of slots")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some((k, v)) = map.next_entry::<String, V>()? {
+                out.push((k, v));
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Visitor(std::marker::PhantomData))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum TemplateSrc {
+    One(String),
+    /// Keys: `any`, an OS (`linux`, `macos`), a shell (`bash`, `zsh`, `fish`, `posix` for
+    /// bash+zsh), or `os+shell` (`macos+fish`). The most specific key wins.
+    Variants(BTreeMap<String, String>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlotSrc {
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Words just before (or, for kind words, after) a value that mark it as this slot.
+    #[serde(default)]
+    pub cues: Vec<String>,
+    /// Used when the request gives no value (rendered raw, not quoted).
+    #[serde(default)]
+    pub default: Option<String>,
+    /// When true, a missing value is fine: optional groups using it disappear.
+    #[serde(default)]
+    pub optional: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModSrc {
+    /// Cue phrases; any one switches the modifier on.
+    pub when: Vec<String>,
+    /// Phrases that veto it ("not recursive" vetoes a "recursive" cue).
+    #[serde(default)]
+    pub unless: Vec<String>,
+    /// Values for template names (raw template text; may reference slots).
+    #[serde(default)]
+    pub set: BTreeMap<String, String>,
+    #[serde(default)]
+    pub explain: Option<String>,
+    #[serde(default)]
+    pub risk: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestSrc {
+    pub ask: String,
+    pub cmd: String,
+    #[serde(default)]
+    pub os: Option<String>,
+    #[serde(default)]
+    pub shell: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Compiled form
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Compiled {
+    /// Hash of every data file: identifies this knowledge base.
+    pub fingerprint: String,
+    pub lexicon: Lexicon,
+    pub recipes: Vec<Recipe>,
+    /// Every phrasing, flattened; `Recipe::phrasings` indexes into it.
+    pub phrasings: Vec<Phrasing>,
+    /// Inverse document frequency per term (documents = recipes).
+    pub idf: BTreeMap<String, f32>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Phrasing {
+    pub recipe: u32,
+    /// The phrasing with slots filled by example values (what an encoder embeds).
+    pub text: String,
+    pub terms: Vec<String>,
+    /// Euclidean norm of the idf-weighted term vector.
+    pub norm: f32,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Recipe {
+    pub id: String,
+    pub slots: Vec<Slot>,
+    /// Variant key → template.
+    pub run: BTreeMap<String, String>,
+    pub explain: String,
+    pub risk: Option<String>,
+    pub os: Vec<String>,
+    pub shells: Vec<String>,
+    pub tools: Vec<String>,
+    pub mods: Vec<Mod>,
+    /// Canonical forms of `avoid` words.
+    pub avoid: Vec<String>,
+    /// Canonical words used anywhere in the recipe's phrasings (to tell which request words
+    /// the recipe explains and which are left over as values).
+    pub vocab: Vec<String>,
+    pub phrasings: Vec<u32>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Slot {
+    pub name: String,
+    pub ty: String,
+    pub cues: Vec<String>,
+    pub default: Option<String>,
+    pub optional: bool,
+}
+
+impl Slot {
+    /// Optional slots with cues are extras the user must ask for explicitly: they only take
+    /// values their cues mark, never values by position.
+    pub fn cue_only(&self) -> bool {
+        self.optional && !self.cues.is_empty()
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Mod {
+    /// Each cue as a canonical sequence (symbols for values).
+    pub when: Vec<Vec<String>>,
+    pub unless: Vec<Vec<String>>,
+    pub set: BTreeMap<String, String>,
+    pub explain: Option<String>,
+    pub risk: Option<String>,
+}
+
+/// Slot types and the example value used when a phrasing is shown to an encoder.
+pub const SLOT_TYPES: &[(&str, &str, &str)] = &[
+    // (type, matching symbol, example value)
+    ("path", "#path", "~/projects"),
+    ("dir", "#path", "~/projects"),
+    ("file", "#path", "notes.txt"),
+    ("files", "#path", "*.log"),
+    ("glob", "#glob", "*.log"),
+    ("ext", "#glob", "*.log"),
+    ("name", "#name", "myapp"),
+    ("text", "#str", "'hello world'"),
+    ("pattern", "#str", "TODO"),
+    ("cmd", "#path", "./script.sh"),
+    ("size", "#size", "100MB"),
+    ("age", "#time", "7 days"),
+    ("duration", "#time", "5 minutes"),
+    ("date", "#date", "2024-06-01"),
+    ("clock", "#date", "2:30am"),
+    ("number", "#num", "5"),
+    ("range", "#range", "10-20"),
+    ("port", "#port", "8080"),
+    ("portmap", "#port", "8080:80"),
+    ("pid", "#num", "4242"),
+    ("url", "#url", "https://example.com/file.zip"),
+    ("host", "#host", "server.example.com"),
+    ("userhost", "#host", "deploy@server.example.com"),
+    ("user", "#name", "alice"),
+    ("group", "#name", "staff"),
+    ("mode", "#mode", "644"),
+    ("signal", "#signal", "SIGTERM"),
+    ("commit", "#commit", "a1b2c3d"),
+    ("branch", "#name", "feature/login"),
+    ("version", "#version", "v1.2.0"),
+    ("var", "#var", "API_URL"),
+    ("assign", "#assign", "DEBUG=1"),
+    ("flag", "#flag", "-v"),
+    ("words", "#str", "hello world"),
+];
+
+pub fn slot_type(ty: &str) -> Option<(&'static str, &'static str)> {
+    SLOT_TYPES
+        .iter()
+        .find(|(t, _, _)| *t == ty)
+        .map(|(_, sym, ex)| (*sym, *ex))
+}

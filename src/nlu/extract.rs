@@ -1,0 +1,1371 @@
+//! Recognisers that turn tokens into typed [`Mention`]s.
+//!
+//! They run left to right; at each token the first recogniser that matches claims one or
+//! more tokens. Order matters: a URL is checked before a path, a size (`50mb`) before a
+//! number, a quoted string before everything.
+
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+use super::lexer::Token;
+use super::lexicon::Lexicon;
+use super::mention::{Cmp, Kind, Mention, Rel, TimeUnit, Value};
+
+macro_rules! re {
+    ($name:ident, $pat:expr) => {
+        static $name: Lazy<Regex> = Lazy::new(|| Regex::new($pat).expect(stringify!($name)));
+    };
+}
+
+re!(URL, r"^(?i:[a-z][a-z0-9+.-]*://\S+)$");
+re!(ASSIGN, r"^[A-Za-z_][A-Za-z0-9_]*=\S*$");
+re!(
+    USER_HOST,
+    r"^([A-Za-z0-9._-]+)@([A-Za-z0-9._-]+)(?::(\S*))?$"
+);
+re!(IPV4, r"^(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5}))?$");
+re!(DATE, r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$");
+re!(
+    CLOCK,
+    r"^(?i:\d{1,2}:\d{2}(?::\d{2})?(?:am|pm)?|\d{1,2}(?:am|pm))$"
+);
+re!(
+    SIZE_ONE,
+    r"^(?i)(\d+(?:\.\d+)?)([kmgt]i?b?|b|bytes?|megs?|gigs?|kilobytes?|megabytes?|gigabytes?|terabytes?)$"
+);
+re!(
+    DURATION_ONE,
+    r"^(?i)(\d+(?:\.\d+)?)(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|months?|y|yrs?|years?)$"
+);
+re!(RANGE, r"^(\d+)[-–](\d+)$");
+re!(OCTAL, r"^0?[0-7]{3}$");
+re!(
+    SYMBOLIC_MODE,
+    r"^[ugoa]*[-+=][rwxXst]+(?:,[ugoa]*[-+=][rwxXst]+)*$"
+);
+re!(
+    SIGNAL,
+    r"^(?:SIG[A-Z0-9]+|HUP|INT|QUIT|KILL|TERM|USR1|USR2|STOP|CONT|WINCH)$"
+);
+re!(COMMIT, r"^(?:[0-9a-f]{7,40}|HEAD(?:[~^]\d*)*|@\{\d+\})$");
+re!(
+    VERSION,
+    r"^(?:v\d+(?:\.\d+)*(?:[-+][\w.]+)?|\d+\.\d+\.\d+(?:[-+][\w.]+)?)$"
+);
+re!(PORT_COLON, r"^:(\d{1,5})$");
+re!(PORT_MAP, r"^(\d{1,5}):(\d{1,5})$");
+re!(NUMBER, r"^[-+]?\d+(?:\.\d+)?$");
+re!(ORDINAL, r"^(?i)(\d+)(?:st|nd|rd|th)$");
+re!(ENV_VAR, r"^\$?\{?[A-Z][A-Z0-9_]*\}?$");
+re!(SHELL_VAR, r"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$");
+re!(FLAG, r"^--?[A-Za-z][\w-]*(?:=\S*)?$");
+re!(
+    HOST,
+    r"^(?i:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+([a-z]{2,12}))$"
+);
+re!(FILE_EXT, r"^[^/\s]*[^./\s]\.([A-Za-z0-9]{1,10})$");
+re!(DOTFILE, r"^\.[A-Za-z0-9_][A-Za-z0-9_.-]*$");
+
+/// Top-level domains that mark a host name (rather than a file with that extension).
+const TLDS: &[&str] = &[
+    "com",
+    "org",
+    "net",
+    "io",
+    "dev",
+    "co",
+    "uk",
+    "de",
+    "fr",
+    "nl",
+    "eu",
+    "us",
+    "ca",
+    "au",
+    "jp",
+    "internal",
+    "local",
+    "lan",
+    "example",
+    "app",
+    "ai",
+    "me",
+    "info",
+    "edu",
+    "gov",
+    "cloud",
+    "test",
+    "localhost",
+    "corp",
+    "home",
+    "site",
+    "tech",
+    "xyz",
+    "ly",
+    "gg",
+    "tv",
+    "us",
+    "ru",
+];
+
+/// Extensions that mark a file even though they look like a TLD (`notes.sh`, `x.py`).
+const FILE_EXTS: &[&str] = &[
+    "txt",
+    "log",
+    "md",
+    "csv",
+    "tsv",
+    "json",
+    "yaml",
+    "yml",
+    "toml",
+    "xml",
+    "html",
+    "htm",
+    "css",
+    "js",
+    "jsx",
+    "ts",
+    "tsx",
+    "py",
+    "rb",
+    "rs",
+    "go",
+    "c",
+    "h",
+    "cc",
+    "cpp",
+    "hpp",
+    "java",
+    "kt",
+    "swift",
+    "sh",
+    "bash",
+    "zsh",
+    "fish",
+    "pl",
+    "php",
+    "sql",
+    "db",
+    "sqlite",
+    "dump",
+    "bak",
+    "tmp",
+    "pdf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "odt",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "svg",
+    "webp",
+    "bmp",
+    "tif",
+    "tiff",
+    "heic",
+    "ico",
+    "mp3",
+    "mp4",
+    "mkv",
+    "mov",
+    "avi",
+    "wav",
+    "flac",
+    "ogg",
+    "m4a",
+    "webm",
+    "zip",
+    "tar",
+    "gz",
+    "tgz",
+    "bz2",
+    "xz",
+    "zst",
+    "7z",
+    "rar",
+    "iso",
+    "img",
+    "dmg",
+    "pkg",
+    "deb",
+    "rpm",
+    "apk",
+    "exe",
+    "bin",
+    "so",
+    "dylib",
+    "o",
+    "a",
+    "lock",
+    "env",
+    "ini",
+    "cfg",
+    "conf",
+    "crt",
+    "pem",
+    "key",
+    "pub",
+    "csr",
+    "p12",
+    "gpg",
+    "asc",
+    "sig",
+    "vim",
+    "lua",
+    "r",
+    "jl",
+    "ex",
+    "exs",
+    "erl",
+    "hs",
+    "ml",
+    "scala",
+    "clj",
+    "dart",
+    "vue",
+    "svelte",
+    "ipynb",
+    "parquet",
+    "avro",
+    "proto",
+    "tf",
+    "tfvars",
+    "hcl",
+    "plist",
+    "service",
+    "socket",
+    "timer",
+    "patch",
+    "diff",
+    "orig",
+    "rej",
+    "swp",
+    "pyc",
+    "class",
+    "jar",
+    "war",
+    "wasm",
+    "gz",
+    "whl",
+    "gem",
+    "mod",
+    "sum",
+    "out",
+    "err",
+    "pid",
+    "sock",
+    "rst",
+    "tex",
+    "bib",
+    "epub",
+    "mobi",
+    "ttf",
+    "otf",
+    "woff",
+    "woff2",
+    "mjs",
+    "cjs",
+    "gradle",
+    "properties",
+    "sbt",
+    "cmake",
+    "mk",
+    "in",
+    "ps1",
+    "bat",
+    "cmd",
+    "rtf",
+    "ics",
+    "vcf",
+    "eml",
+    "mbox",
+    "srt",
+    "vtt",
+    "ass",
+    "cue",
+    "m3u",
+    "m3u8",
+    "torrent",
+];
+
+/// Extension-less file names people refer to by name.
+const BARE_FILES: &[&str] = &[
+    "Makefile",
+    "Dockerfile",
+    "Containerfile",
+    "Vagrantfile",
+    "Procfile",
+    "Gemfile",
+    "Rakefile",
+    "Jenkinsfile",
+    "Brewfile",
+    "Justfile",
+    "justfile",
+    "README",
+    "LICENSE",
+    "CHANGELOG",
+    "AUTHORS",
+    "CODEOWNERS",
+    "SHA256SUMS",
+    "SHA1SUMS",
+    "MD5SUMS",
+    "go.mod",
+    "go.sum",
+    "Cargo.toml",
+    "Cargo.lock",
+    "makefile",
+    "authorized_keys",
+    "known_hosts",
+    "hosts",
+    "fstab",
+    "passwd",
+    "shadow",
+    "sudoers",
+    "crontab",
+    "resolv.conf",
+];
+
+/// Words after which an unknown token is a name of that kind ("pod web-0", "branch main").
+pub const KIND_WORDS: &[&str] = &[
+    "pod",
+    "pods",
+    "namespace",
+    "ns",
+    "container",
+    "containers",
+    "branch",
+    "branches",
+    "database",
+    "db",
+    "table",
+    "tables",
+    "user",
+    "username",
+    "group",
+    "package",
+    "packages",
+    "service",
+    "services",
+    "deployment",
+    "deploy",
+    "image",
+    "images",
+    "bucket",
+    "volume",
+    "session",
+    "tag",
+    "remote",
+    "secret",
+    "called",
+    "named",
+    "name",
+    "alias",
+    "function",
+    "abbreviation",
+    "abbr",
+    "variable",
+    "var",
+    "host",
+    "hostname",
+    "server",
+    "machine",
+    "repo",
+    "repository",
+    "app",
+    "job",
+    "cluster",
+    "context",
+    "topic",
+    "queue",
+    "index",
+    "schema",
+    "role",
+    "profile",
+    "network",
+    "interface",
+    "disk",
+    "drive",
+    "window",
+    "key",
+    "formula",
+    "cask",
+    "crate",
+    "module",
+    "gem",
+    "library",
+    "lib",
+    "program",
+    "process",
+    "command",
+    "cmd",
+    "daemon",
+    "unit",
+    "timer",
+    "vm",
+    "node",
+    "project",
+    "folder",
+    "dir",
+    "directory",
+    "file",
+    "author",
+    "by",
+    "statefulset",
+    "daemonset",
+    "configmap",
+    "cronjob",
+    "replicaset",
+    "ingress",
+    "svc",
+    "model",
+    "stash",
+    "worktree",
+    "submodule",
+    "keychain",
+    "label",
+    "field",
+    "column",
+    "key",
+    "property",
+    "setting",
+    "env",
+    "environment",
+    "port",
+    "device",
+    "account",
+    "org",
+    "team",
+    "channel",
+    "release",
+    "chart",
+    "pipeline",
+    "workflow",
+    "target",
+    "task",
+    "account",
+];
+
+fn lower(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// Words that are skipped when collecting a mention's `before` cues.
+fn is_article(w: &str) -> bool {
+    matches!(
+        w,
+        "the"
+            | "a"
+            | "an"
+            | "my"
+            | "our"
+            | "your"
+            | "its"
+            | "their"
+            | "some"
+            | "all"
+            | "every"
+            | "each"
+            | "any"
+    )
+}
+
+/// Words that can precede a number to give it a unit elsewhere ("port 80", "pid 42").
+fn unit_of_word(w: &str) -> Option<TimeUnit> {
+    Some(match w {
+        "s" | "sec" | "secs" | "second" | "seconds" => TimeUnit::Second,
+        "m" | "min" | "mins" | "minute" | "minutes" => TimeUnit::Minute,
+        "h" | "hr" | "hrs" | "hour" | "hours" => TimeUnit::Hour,
+        "d" | "day" | "days" => TimeUnit::Day,
+        "w" | "wk" | "wks" | "week" | "weeks" | "fortnight" => TimeUnit::Week,
+        "mo" | "month" | "months" => TimeUnit::Month,
+        "y" | "yr" | "yrs" | "year" | "years" => TimeUnit::Year,
+        _ => return None,
+    })
+}
+
+fn size_multiplier(unit: &str) -> Option<u64> {
+    let u = unit.to_ascii_lowercase();
+    Some(match u.as_str() {
+        "b" | "byte" | "bytes" => 1,
+        "k" | "kb" | "kib" | "kilobyte" | "kilobytes" | "ki" => 1 << 10,
+        "m" | "mb" | "mib" | "meg" | "megs" | "megabyte" | "megabytes" | "mi" => 1 << 20,
+        "g" | "gb" | "gib" | "gig" | "gigs" | "gigabyte" | "gigabytes" | "gi" => 1 << 30,
+        "t" | "tb" | "tib" | "terabyte" | "terabytes" | "ti" => 1 << 40,
+        _ => return None,
+    })
+}
+
+/// Size words that are unambiguous on their own (a bare `m` after a number is not).
+fn is_size_unit_word(w: &str) -> bool {
+    size_multiplier(w).is_some() && w.len() > 1
+}
+
+/// Everything the recognisers need to look at.
+pub struct Scanner<'a> {
+    pub tokens: &'a [Token],
+    pub lower: Vec<String>,
+    pub lexicon: &'a Lexicon,
+    /// Whether the request talks about permissions (then `640` is a mode, not a number).
+    pub permission_context: bool,
+}
+
+impl<'a> Scanner<'a> {
+    pub fn new(tokens: &'a [Token], lexicon: &'a Lexicon) -> Scanner<'a> {
+        let lower: Vec<String> = tokens.iter().map(|t| lower(&t.text)).collect();
+        let permission_context = lower.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "chmod"
+                    | "umask"
+                    | "permission"
+                    | "permissions"
+                    | "perms"
+                    | "perm"
+                    | "mode"
+                    | "octal"
+                    | "readable"
+                    | "writable"
+                    | "writeable"
+                    | "executable"
+                    | "rwx"
+            )
+        });
+        Scanner {
+            tokens,
+            lower,
+            lexicon,
+            permission_context,
+        }
+    }
+
+    fn word(&self, i: usize) -> Option<&str> {
+        self.lower.get(i).map(String::as_str)
+    }
+
+    fn unquoted(&self, i: usize) -> bool {
+        self.tokens.get(i).is_some_and(|t| !t.is_quoted())
+    }
+
+    /// Lower-case words before token `i`, nearest first, articles skipped.
+    fn before(&self, i: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut j = i;
+        while j > 0 && out.len() < 4 {
+            j -= 1;
+            let w = &self.lower[j];
+            if is_article(w) {
+                continue;
+            }
+            out.push(w.clone());
+        }
+        out
+    }
+
+    fn number_at(&self, i: usize) -> Option<f64> {
+        let w = self.word(i)?;
+        if !self.unquoted(i) {
+            return None;
+        }
+        if NUMBER.is_match(w) {
+            return w.parse().ok();
+        }
+        if let Some(c) = ORDINAL.captures(w) {
+            return c[1].parse().ok();
+        }
+        self.lexicon.numbers.get(w).map(|&n| n as f64)
+    }
+
+    fn make(&self, kind: Kind, first: usize, last: usize, value: Value) -> Mention {
+        let text = if first == last {
+            self.tokens[first].text.clone()
+        } else {
+            self.tokens[first..=last]
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        Mention {
+            kind,
+            text,
+            value,
+            first,
+            last,
+            before: self.before(first),
+            after: self.lower.get(last + 1).cloned(),
+        }
+    }
+
+    fn size_cmp(&self, i: usize) -> Cmp {
+        let before = self.before(i);
+        for w in before.iter().take(3) {
+            match w.as_str() {
+                "bigger" | "larger" | "greater" | "over" | "above" | "exceeding" | "exceed"
+                | "exceeds" | ">" | "more" | "least" | "min" | "minimum" | "heavier" | "+" => {
+                    return Cmp::Gt
+                }
+                "smaller" | "less" | "under" | "below" | "<" | "most" | "max" | "maximum"
+                | "lighter" | "tinier" => return Cmp::Lt,
+                "exactly" | "equal" | "=" => return Cmp::Eq,
+                _ => {}
+            }
+        }
+        Cmp::Unspecified
+    }
+
+    fn duration_rel(&self, first: usize, last: usize) -> Rel {
+        let after = self.word(last + 1).unwrap_or("");
+        let after2 = self.word(last + 2).unwrap_or("");
+        if after == "ago" || after == "back" {
+            return Rel::Ago;
+        }
+        if after == "old" || (after == "or" && after2 == "older") || after == "older" {
+            let before = self.before(first);
+            if before
+                .iter()
+                .take(3)
+                .any(|w| w == "less" || w == "under" || w == "younger")
+            {
+                return Rel::Within;
+            }
+            return Rel::Older;
+        }
+        for w in self.before(first).iter().take(4) {
+            match w.as_str() {
+                "older" | "before" | "earlier" | "prior" | "stale" | "untouched" | "unmodified"
+                | "unused" | "unchanged" | "unaccessed" | "inactive" => return Rel::Older,
+                "last" | "past" | "within" | "since" | "newer" | "recent" | "latest"
+                | "previous" | "recently" | "younger" | "fresher" => return Rel::Within,
+                "every" | "each" | "interval" => return Rel::Every,
+                "for" | "during" => return Rel::For,
+                "after" | "longer" | "timeout" | "exceeds" | "takes" | "limit" | "max" => {
+                    return Rel::Limit
+                }
+                _ => {}
+            }
+        }
+        Rel::Unspecified
+    }
+
+    /// Try every recogniser at token `i`; returns the mention and how many tokens it used.
+    pub fn at(&self, i: usize, known_word: &dyn Fn(&str) -> bool) -> Option<Mention> {
+        let tok = &self.tokens[i];
+        let text = tok.text.as_str();
+        let w = self.lower[i].as_str();
+
+        if tok.is_quoted() {
+            // A quoted path or glob keeps its meaning; anything else is a quoted string.
+            let kind = if text.contains('*') && !text.contains(' ') {
+                Kind::Glob
+            } else {
+                Kind::Quoted
+            };
+            return Some(self.make(kind, i, i, Value::Text));
+        }
+        if URL.is_match(text) {
+            return Some(self.make(Kind::Url, i, i, Value::Text));
+        }
+        if ASSIGN.is_match(text) && !text.starts_with('-') {
+            return Some(self.make(Kind::Assign, i, i, Value::Text));
+        }
+        if let Some(c) = USER_HOST.captures(text) {
+            let value = Value::UserHost {
+                user: Some(c[1].to_string()),
+                host: c[2].to_string(),
+                path: c.get(3).map(|m| m.as_str().to_string()),
+            };
+            return Some(self.make(Kind::UserHost, i, i, value));
+        }
+        if let Some(c) = IPV4.captures(text) {
+            let value = Value::UserHost {
+                user: None,
+                host: c[1].to_string(),
+                path: None,
+            };
+            return Some(self.make(Kind::Ip, i, i, value));
+        }
+        if DATE.is_match(text) {
+            // "2024-06-01 15:00" is one date-time.
+            if self.word(i + 1).is_some_and(|n| CLOCK.is_match(n)) {
+                return Some(self.make(Kind::Date, i, i + 1, Value::Text));
+            }
+            return Some(self.make(Kind::Date, i, i, Value::Text));
+        }
+        if CLOCK.is_match(w) {
+            return Some(self.make(Kind::Clock, i, i, Value::Text));
+        }
+        if let Some(m) = self.size(i) {
+            return Some(m);
+        }
+        if let Some(m) = self.duration(i) {
+            return Some(m);
+        }
+        if let Some(c) = RANGE.captures(text) {
+            let (a, b) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0));
+            return Some(self.make(Kind::Range, i, i, Value::Range(a, b)));
+        }
+        if let Some(c) = PORT_MAP.captures(text) {
+            let _ = c;
+            return Some(self.make(Kind::PortMap, i, i, Value::Text));
+        }
+        if let Some(c) = PORT_COLON.captures(text) {
+            let n: f64 = c[1].parse().unwrap_or(0.0);
+            let mut m = self.make(Kind::Port, i, i, Value::Number(n));
+            m.text = c[1].to_string();
+            return Some(m);
+        }
+        if SYMBOLIC_MODE.is_match(text) {
+            return Some(self.make(Kind::Mode, i, i, Value::Text));
+        }
+        if OCTAL.is_match(text) && self.permission_context {
+            return Some(self.make(Kind::Mode, i, i, Value::Text));
+        }
+        if SIGNAL.is_match(text) {
+            return Some(self.make(Kind::Signal, i, i, Value::Text));
+        }
+        if let Some(n) = self.number_at(i) {
+            // "N to M" / "N through M" / "N-M" ranges of plain numbers.
+            if matches!(self.word(i + 1), Some("to" | "through" | "thru" | "and"))
+                && self.word(i).is_some_and(|x| NUMBER.is_match(x))
+                && matches!(
+                    self.word(i.saturating_sub(1)),
+                    Some("lines" | "line" | "from" | "between" | "numbers" | "range")
+                )
+            {
+                if let Some(m) = self.number_at(i + 2) {
+                    if self.word(i + 3).is_none_or(|u| unit_of_word(u).is_none()) {
+                        return Some(self.make(
+                            Kind::Range,
+                            i,
+                            i + 2,
+                            Value::Range(n as i64, m as i64),
+                        ));
+                    }
+                }
+            }
+            let prev = self.word(i.wrapping_sub(1)).unwrap_or("");
+            if matches!(prev, "port" | "ports") || self.word(i + 1) == Some("port") {
+                return Some(self.make(Kind::Port, i, i, Value::Number(n)));
+            }
+            return Some(self.make(Kind::Number, i, i, Value::Number(n)));
+        }
+        if COMMIT.is_match(text)
+            && (text.starts_with("HEAD") || text.starts_with('@') || looks_like_hash(text))
+        {
+            return Some(self.make(Kind::Commit, i, i, Value::Text));
+        }
+        if VERSION.is_match(text) {
+            return Some(self.make(Kind::Version, i, i, Value::Text));
+        }
+        if SHELL_VAR.is_match(text) {
+            return Some(self.make(Kind::EnvVar, i, i, Value::Text));
+        }
+        if ENV_VAR.is_match(text) && text.len() >= 2 && (text.contains('_') || is_known_env(text)) {
+            return Some(self.make(Kind::EnvVar, i, i, Value::Text));
+        }
+        if FLAG.is_match(text) {
+            return Some(self.make(Kind::Flag, i, i, Value::Text));
+        }
+        if text.contains('*') || text.contains('?') && text.len() > 1 {
+            return Some(self.make(Kind::Glob, i, i, Value::Text));
+        }
+        if let Some(m) = self.filetype(i) {
+            return Some(m);
+        }
+        if let Some(m) = self.place(i) {
+            return Some(m);
+        }
+        if let Some(m) = self.named_dir(i, known_word) {
+            return Some(m);
+        }
+        if text.starts_with('/')
+            || text.starts_with("~")
+            || text.starts_with("./")
+            || text.starts_with("../")
+            || text == "."
+            || text == ".."
+            || (text.contains('/') && !text.starts_with('-'))
+        {
+            return Some(self.make(Kind::Path, i, i, Value::Text));
+        }
+        if let Some(c) = HOST.captures(text) {
+            let tld = c[1].to_ascii_lowercase();
+            let is_file_ext = FILE_EXTS.contains(&tld.as_str());
+            if TLDS.contains(&tld.as_str()) && !is_file_ext {
+                let value = Value::UserHost {
+                    user: None,
+                    host: text.to_string(),
+                    path: None,
+                };
+                return Some(self.make(Kind::Host, i, i, value));
+            }
+        }
+        if text == "localhost" {
+            let value = Value::UserHost {
+                user: None,
+                host: text.to_string(),
+                path: None,
+            };
+            return Some(self.make(Kind::Host, i, i, value));
+        }
+        if (FILE_EXT.is_match(text) && has_known_ext(text))
+            || DOTFILE.is_match(text)
+            || BARE_FILES.contains(&text)
+        {
+            return Some(self.make(Kind::File, i, i, Value::Text));
+        }
+        if FILE_EXT.is_match(text) && !text.chars().any(|c| c.is_whitespace()) {
+            // name.unknownext: a file unless it looks like a host (handled above).
+            return Some(self.make(Kind::File, i, i, Value::Text));
+        }
+        if self.is_name(i, known_word) {
+            return Some(self.make(Kind::Name, i, i, Value::Text));
+        }
+        None
+    }
+
+    fn size(&self, i: usize) -> Option<Mention> {
+        let text = self.tokens[i].text.as_str();
+        if !self.unquoted(i) {
+            return None;
+        }
+        let (amount, unit, last) = if let Some(c) = SIZE_ONE.captures(text) {
+            let unit = c[2].to_string();
+            // `5m` alone is ambiguous (minutes or megabytes): a size only after a comparison.
+            if unit.eq_ignore_ascii_case("m") && self.size_cmp(i) == Cmp::Unspecified {
+                return None;
+            }
+            (c[1].parse::<f64>().ok()?, unit, i)
+        } else {
+            let n = self.number_at(i)?;
+            let next = self.word(i + 1)?;
+            if !is_size_unit_word(next) || !self.unquoted(i + 1) {
+                return None;
+            }
+            (n, next.to_string(), i + 1)
+        };
+        let mult = size_multiplier(&unit)?;
+        let bytes = (amount * mult as f64).round() as u64;
+        let cmp = self.size_cmp(i);
+        Some(self.make(Kind::Size, i, last, Value::Size { bytes, cmp }))
+    }
+
+    fn duration(&self, i: usize) -> Option<Mention> {
+        let w = self.word(i)?;
+        if !self.unquoted(i) {
+            return None;
+        }
+        let day = |d: i64| Some(self.make(Kind::Duration, i, i, Value::Day(d)));
+        match w {
+            "today" | "tonight" => return day(0),
+            "yesterday" => return day(-1),
+            "tomorrow" => return day(1),
+            _ => {}
+        }
+        let (amount, unit, last) = if let Some(c) = DURATION_ONE.captures(w) {
+            (c[1].parse::<f64>().ok()?, unit_of_word(&c[2])?, i)
+        } else if let Some(unit) = unit_of_word(w).filter(|_| w.len() > 2) {
+            // "last week", "past hour", "an hour", "a day": one unit.
+            let prev = self.word(i.wrapping_sub(1)).unwrap_or("");
+            if matches!(
+                prev,
+                "last"
+                    | "past"
+                    | "an"
+                    | "a"
+                    | "one"
+                    | "this"
+                    | "per"
+                    | "every"
+                    | "each"
+                    | "previous"
+            ) {
+                (1.0, unit, i)
+            } else {
+                return None;
+            }
+        } else {
+            let n = self.number_at(i)?;
+            let unit = unit_of_word(self.word(i + 1)?)?;
+            // "2 m" is too ambiguous; require a real unit word.
+            if self.word(i + 1).is_some_and(|u| u.len() == 1) {
+                return None;
+            }
+            (n, unit, i + 1)
+        };
+        let rel = self.duration_rel(i, last);
+        Some(self.make(
+            Kind::Duration,
+            i,
+            last,
+            Value::Duration { amount, unit, rel },
+        ))
+    }
+
+    /// File types: `.log files`, `pdfs`, `python files`, `jpg images`.
+    fn filetype(&self, i: usize) -> Option<Mention> {
+        let w = self.word(i)?;
+        let next = self.word(i + 1).unwrap_or("");
+        let file_word = matches!(
+            next,
+            "file"
+                | "files"
+                | "document"
+                | "documents"
+                | "script"
+                | "scripts"
+                | "source"
+                | "sources"
+                | "image"
+                | "images"
+                | "photos"
+                | "pictures"
+                | "videos"
+                | "archives"
+                | "logs"
+        );
+        if let Some(ext) = w.strip_prefix('.') {
+            if file_word && !ext.is_empty() && ext.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return Some(self.make(Kind::Ext, i, i, Value::Ext(vec![ext.to_string()])));
+            }
+            return None;
+        }
+        // "the photos dir" names a directory, not a file type.
+        if matches!(
+            next,
+            "dir" | "directory" | "folder" | "dirs" | "directories" | "folders" | "repo"
+        ) {
+            return None;
+        }
+        let exts = self.lexicon.filetypes.get(w)?;
+        // Singular type words ("python", "log") name a file type only before a file word;
+        // plurals ("pdfs", "jpgs") do on their own.
+        let plural_type = w.ends_with('s') && !file_word;
+        if file_word || plural_type {
+            return Some(self.make(Kind::Ext, i, i, Value::Ext(exts.clone())));
+        }
+        None
+    }
+
+    /// Place words: "here", "current directory", "my home", "the root".
+    fn place(&self, i: usize) -> Option<Mention> {
+        for (words, path) in &self.lexicon.places {
+            let n = words.len();
+            if i + n > self.lower.len() {
+                continue;
+            }
+            if (0..n).all(|k| self.lower[i + k] == words[k] && self.unquoted(i + k)) {
+                let mut m = self.make(Kind::Path, i, i + n - 1, Value::Text);
+                m.text = path.clone();
+                return Some(m);
+            }
+        }
+        None
+    }
+
+    /// "the photos folder", "directory build": a word next to a folder word names a path.
+    fn named_dir(&self, i: usize, known_word: &dyn Fn(&str) -> bool) -> Option<Mention> {
+        let w = self.word(i)?;
+        let text = self.tokens[i].text.as_str();
+        if !self.unquoted(i)
+            || self.lexicon.is_stop(w)
+            || is_english_glue(w)
+            || !text
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        {
+            return None;
+        }
+        let folder = |x: Option<&str>| matches!(x, Some("dir" | "directory" | "folder"));
+        let prev_is_folder =
+            i > 0 && folder(self.word(i - 1)) && self.word(i + 1).is_none_or(|n| !folder(Some(n)));
+        let next_is_folder = folder(self.word(i + 1));
+        // Words that describe a folder rather than name it.
+        let descriptive = matches!(
+            w,
+            "current"
+                | "this"
+                | "that"
+                | "home"
+                | "root"
+                | "parent"
+                | "whole"
+                | "entire"
+                | "same"
+                | "new"
+                | "empty"
+                | "build"
+                | "temp"
+                | "tmp"
+                | "working"
+                | "target"
+                | "output"
+                | "source"
+                | "destination"
+                | "other"
+                | "each"
+                | "every"
+                | "nested"
+                | "hidden"
+                | "cache"
+                | "log"
+                | "config"
+                | "project"
+                | "download"
+                | "downloads"
+        );
+        if next_is_folder && !descriptive && !known_word(w)
+            || prev_is_folder
+                && !matches!(
+                    w,
+                    "and"
+                        | "or"
+                        | "to"
+                        | "into"
+                        | "in"
+                        | "with"
+                        | "from"
+                        | "tree"
+                        | "recursively"
+                        | "structure"
+                        | "listing"
+                        | "contents"
+                        | "sizes"
+                        | "size"
+                )
+        {
+            return Some(self.make(Kind::Path, i, i, Value::Text));
+        }
+        None
+    }
+
+    /// An identifier-like token that is not a known word: `web-7d9f`, `api_v2`, `payments`
+    /// after a kind word ("namespace payments").
+    fn is_name(&self, i: usize, known_word: &dyn Fn(&str) -> bool) -> bool {
+        let text = self.tokens[i].text.as_str();
+        let w = self.lower[i].as_str();
+        if text.starts_with('-') || text.is_empty() || known_word(w) || self.lexicon.is_stop(w) {
+            return false;
+        }
+        let shaped = text
+            .chars()
+            .any(|c| c.is_ascii_digit() || matches!(c, '_' | '-' | '.' | ':' | '@' | '+'))
+            || text.chars().skip(1).any(|c| c.is_uppercase());
+        let identifier = text
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '@' | '+'));
+        if !identifier {
+            return false;
+        }
+        if shaped {
+            return true;
+        }
+        let after_kind_word = i > 0 && KIND_WORDS.contains(&self.lower[i - 1].as_str());
+        let stop = self.lexicon.is_stop(w);
+        after_kind_word && !stop && !known_word(w)
+            || (!stop
+                && !known_word(w)
+                && !self.lexicon.numbers.contains_key(w)
+                && w.len() > 1
+                && !is_english_glue(w))
+    }
+}
+
+/// Function words that are never names even when the KB vocabulary lacks them.
+fn is_english_glue(w: &str) -> bool {
+    matches!(
+        w,
+        "i" | "me"
+            | "it"
+            | "is"
+            | "are"
+            | "was"
+            | "be"
+            | "to"
+            | "of"
+            | "in"
+            | "on"
+            | "at"
+            | "by"
+            | "for"
+            | "with"
+            | "and"
+            | "or"
+            | "not"
+            | "no"
+            | "but"
+            | "so"
+            | "if"
+            | "then"
+            | "than"
+            | "that"
+            | "this"
+            | "these"
+            | "those"
+            | "there"
+            | "here"
+            | "what"
+            | "which"
+            | "who"
+            | "how"
+            | "when"
+            | "where"
+            | "why"
+            | "do"
+            | "does"
+            | "did"
+            | "can"
+            | "could"
+            | "should"
+            | "would"
+            | "will"
+            | "just"
+            | "only"
+            | "also"
+            | "too"
+            | "very"
+            | "up"
+            | "out"
+            | "off"
+            | "into"
+            | "from"
+            | "as"
+            | "about"
+            | "over"
+            | "under"
+    )
+}
+
+fn looks_like_hash(s: &str) -> bool {
+    s.chars().any(|c| c.is_ascii_digit()) && s.chars().any(|c| c.is_ascii_alphabetic())
+}
+
+fn has_known_ext(s: &str) -> bool {
+    s.rsplit('.')
+        .next()
+        .is_some_and(|e| FILE_EXTS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+fn is_known_env(s: &str) -> bool {
+    let s = s.trim_start_matches('$').trim_matches(['{', '}']);
+    matches!(
+        s,
+        "PATH"
+            | "HOME"
+            | "USER"
+            | "EDITOR"
+            | "VISUAL"
+            | "SHELL"
+            | "LANG"
+            | "TERM"
+            | "DEBUG"
+            | "PWD"
+            | "TZ"
+            | "PAGER"
+            | "TMPDIR"
+            | "HOSTNAME"
+            | "DISPLAY"
+            | "MANPATH"
+            | "GOPATH"
+            | "CC"
+            | "CXX"
+            | "CFLAGS"
+            | "LDFLAGS"
+            | "NODE_ENV"
+            | "JAVA_HOME"
+            | "PYTHONPATH"
+            | "LOGNAME"
+            | "OLDPWD"
+            | "PS1"
+            | "HISTFILE"
+            | "HISTSIZE"
+            | "BROWSER"
+            | "VERBOSE"
+            | "ENV"
+            | "PORT"
+            | "HOST"
+            | "TOKEN"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lexer::tokenize;
+    use super::*;
+
+    fn lex() -> Lexicon {
+        let mut l = Lexicon::default();
+        l.filetypes.insert("python".into(), vec!["py".into()]);
+        l.filetypes.insert("pdfs".into(), vec!["pdf".into()]);
+        l.numbers.insert("five".into(), 5);
+        l.places = vec![
+            (vec!["current".into(), "directory".into()], ".".into()),
+            (vec!["here".into()], ".".into()),
+        ];
+        l
+    }
+
+    fn scan(text: &str) -> Vec<(Kind, String)> {
+        let toks = tokenize(text);
+        let l = lex();
+        let s = Scanner::new(&toks, &l);
+        // Every plain word is known except the ones the tests use as names.
+        let known =
+            |w: &str| !matches!(w, "payments") && w.chars().all(|c| c.is_ascii_alphabetic());
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            match s.at(i, &known) {
+                Some(m) => {
+                    i = m.last + 1;
+                    out.push((m.kind, m.text));
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn sizes_and_durations() {
+        let toks = tokenize("find files bigger than 1.5G");
+        let l = lex();
+        let s = Scanner::new(&toks, &l);
+        let m = s.at(4, &|_| true).unwrap();
+        assert_eq!(
+            m.value,
+            Value::Size {
+                bytes: 1536 << 20,
+                cmp: Cmp::Gt
+            }
+        );
+        assert_eq!(
+            scan("files over 200 megs in /var"),
+            [(Kind::Size, "200 megs".into()), (Kind::Path, "/var".into())]
+        );
+        let toks = tokenize("files older than 30 days");
+        let s = Scanner::new(&toks, &l);
+        let m = s.at(3, &|_| true).unwrap();
+        assert_eq!(
+            m.value,
+            Value::Duration {
+                amount: 30.0,
+                unit: TimeUnit::Day,
+                rel: Rel::Older
+            }
+        );
+        let toks = tokenize("changed in the last 24 hours");
+        let s = Scanner::new(&toks, &l);
+        let m = s.at(4, &|_| true).unwrap();
+        assert_eq!(
+            m.value,
+            Value::Duration {
+                amount: 24.0,
+                unit: TimeUnit::Hour,
+                rel: Rel::Within
+            }
+        );
+        let toks = tokenize("files smaller than 1k here");
+        let s = Scanner::new(&toks, &l);
+        assert_eq!(
+            s.at(3, &|_| true).unwrap().value,
+            Value::Size {
+                bytes: 1024,
+                cmp: Cmp::Lt
+            }
+        );
+    }
+
+    #[test]
+    fn values_of_every_kind() {
+        assert_eq!(
+            scan("download https://example.com/a.zip"),
+            [(Kind::Url, "https://example.com/a.zip".into())]
+        );
+        assert_eq!(
+            scan("ssh deploy@web1"),
+            [(Kind::UserHost, "deploy@web1".into())]
+        );
+        assert_eq!(scan("ping 10.0.0.1"), [(Kind::Ip, "10.0.0.1".into())]);
+        assert_eq!(
+            scan("which process is using port 8080"),
+            [(Kind::Port, "8080".into())]
+        );
+        assert_eq!(
+            scan("chmod 600 ~/.ssh/id_ed25519"),
+            [
+                (Kind::Mode, "600".into()),
+                (Kind::Path, "~/.ssh/id_ed25519".into())
+            ]
+        );
+        assert_eq!(
+            scan("list pods in namespace payments"),
+            [(Kind::Name, "payments".into())]
+        );
+        assert_eq!(
+            scan("tail logs of pod api-7c9d"),
+            [(Kind::Name, "api-7c9d".into())]
+        );
+        assert_eq!(scan("revert a1b2c3d"), [(Kind::Commit, "a1b2c3d".into())]);
+        assert_eq!(scan("tag v1.4.0"), [(Kind::Version, "v1.4.0".into())]);
+        assert_eq!(scan("grep in *.py"), [(Kind::Glob, "*.py".into())]);
+        assert_eq!(scan("find .log files"), [(Kind::Ext, ".log".into())]);
+        assert_eq!(scan("all python files"), [(Kind::Ext, "python".into())]);
+        assert_eq!(
+            scan("pdfs in current directory"),
+            [(Kind::Ext, "pdfs".into()), (Kind::Path, ".".into())]
+        );
+        assert_eq!(
+            scan("lookup example.com"),
+            [(Kind::Host, "example.com".into())]
+        );
+        assert_eq!(scan("edit config.yml"), [(Kind::File, "config.yml".into())]);
+        assert_eq!(scan("stop tracking .env"), [(Kind::File, ".env".into())]);
+        assert_eq!(
+            scan("set API_URL=http://x:8000"),
+            [(Kind::Assign, "API_URL=http://x:8000".into())]
+        );
+        assert_eq!(
+            scan("remove HTTP_PROXY"),
+            [(Kind::EnvVar, "HTTP_PROXY".into())]
+        );
+        assert_eq!(
+            scan("print lines 50 to 60"),
+            [(Kind::Range, "50 to 60".into())]
+        );
+        assert_eq!(
+            scan("blame -L 40-60"),
+            [(Kind::Flag, "-L".into()), (Kind::Range, "40-60".into())]
+        );
+        assert_eq!(
+            scan("kill it with SIGTERM"),
+            [(Kind::Signal, "SIGTERM".into())]
+        );
+        assert_eq!(scan("run it five times"), [(Kind::Number, "five".into())]);
+        assert_eq!(
+            scan("date of 2024-12-25"),
+            [(Kind::Date, "2024-12-25".into())]
+        );
+        assert_eq!(scan("at 2:30am"), [(Kind::Clock, "2:30am".into())]);
+        assert_eq!(scan("map 8080:80"), [(Kind::PortMap, "8080:80".into())]);
+        assert_eq!(
+            scan("search for 'quarterly report'"),
+            [(Kind::Quoted, "quarterly report".into())]
+        );
+    }
+
+    #[test]
+    fn permission_numbers_only_in_context() {
+        assert_eq!(scan("show 640 lines"), [(Kind::Number, "640".into())]);
+        assert_eq!(
+            scan("set umask so files come out 640"),
+            [(Kind::Mode, "640".into())]
+        );
+    }
+}

@@ -1,0 +1,200 @@
+//! Natural-language understanding of a request: tokens, typed values ("mentions") and the
+//! terms used for matching.
+//!
+//! This module is self-contained (std, regex, once_cell, serde) because the build script
+//! compiles it too: recipe phrasings go through exactly the same analysis at build time as
+//! requests do at run time, so both sides of a match always agree.
+
+pub mod extract;
+pub mod lexer;
+pub mod lexicon;
+pub mod mention;
+
+pub use lexer::Token;
+pub use lexicon::{Lexicon, LexiconSource};
+pub use mention::{Cmp, Kind, Mention, Rel, TimeUnit, Value};
+
+/// One normalised word of the request (a token may yield several: "don't" → "do", "not").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// Index of the token it came from.
+    pub token: usize,
+    /// Lower-case surface form after contraction/abbreviation expansion and typo fixing.
+    pub lower: String,
+    /// Canonical form (stem, synonym head) used for matching.
+    pub canon: String,
+    pub stop: bool,
+}
+
+/// The analysis of a request or a phrasing.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    pub tokens: Vec<Token>,
+    /// Words outside mentions.
+    pub words: Vec<Word>,
+    pub mentions: Vec<Mention>,
+    /// Matching terms in order: canonical content words and mention symbols (`#path`).
+    pub terms: Vec<String>,
+}
+
+impl Analysis {
+    /// Whether the canonical words contain `phrase` (canonical words separated by spaces) as
+    /// a contiguous run, stopwords included.
+    pub fn has_phrase(&self, phrase: &[String]) -> bool {
+        if phrase.is_empty() {
+            return false;
+        }
+        let seq: Vec<&str> = self.sequence();
+        seq.windows(phrase.len())
+            .any(|w| w.iter().zip(phrase).all(|(a, b)| *a == b))
+    }
+
+    /// Canonical words and mention symbols in request order (stopwords included), the
+    /// sequence cue phrases are matched against.
+    pub fn sequence(&self) -> Vec<&str> {
+        let mut items: Vec<(usize, &str)> = self
+            .words
+            .iter()
+            .map(|w| (w.token, w.canon.as_str()))
+            .chain(self.mentions.iter().map(|m| (m.first, m.kind.symbol())))
+            .collect();
+        items.sort_by_key(|(i, _)| *i);
+        items.into_iter().map(|(_, s)| s).collect()
+    }
+
+    /// Lower-case words (not canonicalised) that are not part of a mention.
+    pub fn lower_words(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().map(|w| w.lower.as_str())
+    }
+}
+
+/// Contractions whose parts matter for meaning ("don't overwrite" must keep the "not").
+fn expand_contraction(w: &str) -> Option<&'static [&'static str]> {
+    Some(match w {
+        "don't" | "dont" | "don’t" => &["do", "not"],
+        "doesn't" | "doesnt" => &["does", "not"],
+        "didn't" | "didnt" => &["did", "not"],
+        "isn't" | "isnt" => &["is", "not"],
+        "aren't" | "arent" => &["are", "not"],
+        "can't" | "cant" | "cannot" => &["can", "not"],
+        "won't" | "wont" => &["will", "not"],
+        "shouldn't" => &["should", "not"],
+        "wasn't" => &["was", "not"],
+        "haven't" => &["have", "not"],
+        "hasn't" => &["has", "not"],
+        "what's" | "whats" => &["what", "is"],
+        "where's" => &["where", "is"],
+        "who's" => &["who", "is"],
+        "it's" => &["it", "is"],
+        "that's" => &["that", "is"],
+        "there's" => &["there", "is"],
+        "i'm" | "im" => &["i", "am"],
+        "i've" => &["i", "have"],
+        "let's" | "lets" => &["let", "us"],
+        "i'd" => &["i", "would"],
+        _ => return None,
+    })
+}
+
+/// Analyse `text`. With `symbols`, tokens such as `#path` are taken as mention symbols
+/// (recipe phrasings use them for their slots); requests never enable this.
+pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
+    let tokens = lexer::tokenize(text);
+    let scanner = extract::Scanner::new(&tokens, lexicon);
+    let known = |w: &str| {
+        let c = lexicon.canonical(w);
+        lexicon.vocab.binary_search(&c).is_ok()
+            || lexicon.is_stop(w)
+            || lexicon.abbrev.contains_key(w)
+    };
+    let mut words = Vec::new();
+    let mut mentions = Vec::new();
+    let mut terms = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let text = tokens[i].text.as_str();
+        if symbols && text.starts_with('#') && text.len() > 1 && !tokens[i].is_quoted() {
+            terms.push(text.to_string());
+            // A phrasing's symbol stands for a mention: record it with a placeholder value
+            // so cue phrases see it in the sequence too.
+            mentions.push(Mention {
+                kind: symbol_kind(text),
+                text: text.to_string(),
+                value: Value::Text,
+                first: i,
+                last: i,
+                before: Vec::new(),
+                after: None,
+            });
+            i += 1;
+            continue;
+        }
+        if let Some(m) = scanner.at(i, &known) {
+            terms.push(m.kind.symbol().to_string());
+            i = m.last + 1;
+            mentions.push(m);
+            continue;
+        }
+        let lower = scanner.lower[i]
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+            .to_string();
+        if lower.is_empty() {
+            i += 1;
+            continue;
+        }
+        for part in expand_word(&lower, lexicon) {
+            let stop = lexicon.is_stop(&part);
+            let canon = lexicon.canonical(&part);
+            if !stop {
+                terms.push(canon.clone());
+            }
+            words.push(Word {
+                token: i,
+                lower: part,
+                canon,
+                stop,
+            });
+        }
+        i += 1;
+    }
+    Analysis {
+        tokens,
+        words,
+        mentions,
+        terms,
+    }
+}
+
+/// Contractions, abbreviations and typo fixes for one lower-case word.
+fn expand_word(lower: &str, lexicon: &Lexicon) -> Vec<String> {
+    if let Some(parts) = expand_contraction(lower) {
+        return parts.iter().map(|s| s.to_string()).collect();
+    }
+    let stripped = lower.trim_end_matches(['\'', '’']);
+    let base = stripped
+        .strip_suffix("'s")
+        .or_else(|| stripped.strip_suffix("’s"))
+        .unwrap_or(stripped);
+    if let Some(exp) = lexicon.abbrev.get(base) {
+        return exp.split_whitespace().map(str::to_string).collect();
+    }
+    if let Some(fixed) = lexicon.correct(base) {
+        if let Some(exp) = lexicon.abbrev.get(&fixed) {
+            return exp.split_whitespace().map(str::to_string).collect();
+        }
+        return vec![fixed];
+    }
+    vec![base.to_string()]
+}
+
+/// The mention kind a phrasing symbol stands for (the first kind with that symbol).
+fn symbol_kind(symbol: &str) -> Kind {
+    use Kind::*;
+    [
+        Quoted, Url, Host, Path, Glob, Size, Duration, Date, Number, Range, Port, Mode, Signal,
+        Commit, Version, EnvVar, Assign, Flag, Name,
+    ]
+    .into_iter()
+    .find(|k| k.symbol() == symbol)
+    .unwrap_or(Name)
+}
