@@ -92,21 +92,35 @@ fn suggest_exit_code_matches_its_reported_status() {
     }
 }
 
+/// Engine-agnostic: the remote engine alone, with no server configured, cannot answer.
 #[test]
-fn no_suggestion_for_gibberish() {
+fn no_suggestion_when_no_engine_can_answer() {
     let sb = Sandbox::new();
-    let out = sb
-        .cmd()
-        .args(["suggest", "zzkq", "vlorp", "wubbix"])
-        .output()
-        .unwrap();
-    assert_eq!(code(&out), NO_SUGGESTION, "{}", stderr(&out));
-    assert_eq!(stdout(&out), "");
-    assert!(
-        stderr(&out).contains("no confident suggestion"),
-        "{}",
-        stderr(&out)
-    );
+    for format in ["plain", "json", "widget"] {
+        let out = sb
+            .cmd()
+            .args(["suggest", "--engine", "remote", "--format", format])
+            .args(["list", "files"])
+            .output()
+            .unwrap();
+        assert_no_panic(&out);
+        assert_eq!(code(&out), NO_SUGGESTION, "{format}: {}", stderr(&out));
+        match format {
+            "plain" => {
+                assert_eq!(stdout(&out), "");
+                assert!(
+                    stderr(&out).contains("no confident suggestion"),
+                    "{}",
+                    stderr(&out)
+                );
+            }
+            "json" => {
+                let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+                assert_eq!(doc["status"], "none");
+            }
+            _ => assert_eq!(assert_widget_protocol(&stdout(&out)).status, "none"),
+        }
+    }
 }
 
 #[test]

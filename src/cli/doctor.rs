@@ -823,7 +823,7 @@ fn remote_checks(report: &RemoteReport, config: &Config) -> Vec<Check> {
         Level::Ok,
         format!("remote engine at {url}, model {model}"),
     )];
-    if report.model.as_deref().map_or(true, str::is_empty) {
+    if report.model.as_deref().is_none_or(str::is_empty) {
         checks.push(
             Check::new("remote", Level::Warn, "remote.model is empty")
                 .fix("`caro config set remote.model NAME` (a model your server serves)"),

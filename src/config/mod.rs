@@ -748,14 +748,15 @@ mod tests {
         let c = Config::from_toml(text, "c.toml", &mut d);
         assert_eq!(c.count, 2);
         assert_eq!(d.len(), 2, "{d:?}");
-        assert_eq!(d[0].location, "c.toml:4:2");
-        assert!(d[0].message.contains("unknown key 'plugins'"), "{}", d[0]);
-        assert_eq!(d[1].location, "c.toml:3:3");
+        // In file order (toml's `preserve_order`).
+        assert_eq!(d[0].location, "c.toml:3:3");
         assert!(
-            d[1].message.contains("did you mean 'shell.key'"),
+            d[0].message.contains("did you mean 'shell.key'"),
             "{}",
-            d[1]
+            d[0]
         );
+        assert_eq!(d[1].location, "c.toml:4:2");
+        assert!(d[1].message.contains("unknown key 'plugins'"), "{}", d[1]);
     }
 
     #[test]
