@@ -162,50 +162,95 @@ const SAFE_NAMES: &[&str] = &[
 
 /// Whether a variable name says it holds a secret.
 pub fn is_secret_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    if SAFE_NAMES.contains(&upper.as_str()) {
+    // Upper-cased on the stack: this runs for every variable when the whole environment is
+    // listed, and allocating per name and per word was most of that cost.
+    let mut buf = [0u8; 256];
+    let heap;
+    let upper: &[u8] = if name.len() <= buf.len() {
+        let upper = &mut buf[..name.len()];
+        upper.copy_from_slice(name.as_bytes());
+        upper.make_ascii_uppercase();
+        upper
+    } else {
+        heap = name.to_ascii_uppercase();
+        heap.as_bytes()
+    };
+    if SAFE_NAMES.iter().any(|safe| safe.as_bytes() == upper) {
         return false;
     }
     // Substrings that are never part of a harmless word.
-    if upper.contains("SECRET") || upper.contains("PASSWORD") || upper.contains("PASSWD") {
+    const ALWAYS: [&[u8]; 5] = [
+        b"SECRET",
+        b"PASSWORD",
+        b"PASSWD",
+        b"CONNECTION_STRING",
+        b"CONNECTIONSTRING",
+    ];
+    if ALWAYS.iter().any(|needle| contains(upper, needle)) {
         return true;
     }
-    if upper.contains("CONNECTION_STRING") || upper.contains("CONNECTIONSTRING") {
-        return true;
-    }
-    let words = split_words(name);
+    let mut words = 0;
+    let mut has_pwd = false;
+    let mut secret_word = false;
+    for_each_word(name.as_bytes(), |range| {
+        let word = &upper[range];
+        words += 1;
+        has_pwd |= word == b"PWD";
+        secret_word = SECRET_WORDS.iter().any(|w| w.as_bytes() == word)
+            || SECRET_SUFFIXES.iter().any(|s| word.ends_with(s.as_bytes()));
+        !secret_word
+    });
     // `PWD`/`OLDPWD` are directories, but `MYSQL_PWD` is MySQL's password variable.
-    if words.len() > 1 && words.iter().any(|w| w == "PWD") {
-        return true;
-    }
-    words.iter().any(|w| {
-        SECRET_WORDS.contains(&w.as_str())
-            || SECRET_SUFFIXES.iter().any(|suffix| w.ends_with(suffix))
-    })
+    secret_word || (has_pwd && words > 1)
 }
 
-/// Split an identifier into upper-case words: `openaiApiKey` → `OPENAI`, `API`, `KEY`.
-fn split_words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    // The first-byte test keeps `memcmp` calls to the rare candidate positions.
+    haystack
+        .windows(needle.len())
+        .any(|w| w[0] == needle[0] && w == needle)
+}
+
+/// Call `visit` with the byte range of each word of an identifier (split on anything that is
+/// not an ASCII letter or digit, and before an upper-case letter that follows a lower-case
+/// letter or digit: `openaiApiKey` → `openai`, `Api`, `Key`). Stops when `visit` returns
+/// false.
+fn for_each_word(name: &[u8], mut visit: impl FnMut(std::ops::Range<usize>) -> bool) {
+    let mut start: Option<usize> = None;
     let mut prev_lower = false;
-    for ch in name.chars() {
-        if !ch.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
+    for (i, &b) in name.iter().enumerate() {
+        if !b.is_ascii_alphanumeric() {
+            if let Some(s) = start.take() {
+                if !visit(s..i) {
+                    return;
+                }
             }
             prev_lower = false;
             continue;
         }
-        if ch.is_ascii_uppercase() && prev_lower && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
+        if b.is_ascii_uppercase() && prev_lower {
+            if let Some(s) = start.take() {
+                if !visit(s..i) {
+                    return;
+                }
+            }
         }
-        prev_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
-        current.push(ch.to_ascii_uppercase());
+        start.get_or_insert(i);
+        prev_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
     }
-    if !current.is_empty() {
-        words.push(current);
+    if let Some(s) = start {
+        visit(s..name.len());
     }
+}
+
+/// Split an identifier into upper-case words: `openaiApiKey` → `OPENAI`, `API`, `KEY`.
+#[cfg(test)]
+fn split_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for_each_word(name.as_bytes(), |range| {
+        words.push(name[range].to_ascii_uppercase());
+        true
+    });
     words
 }
 
@@ -503,5 +548,9 @@ mod tests {
             split_words("AWS_ACCESS_KEY_ID"),
             ["AWS", "ACCESS", "KEY", "ID"]
         );
+        assert_eq!(split_words("__x2Go-é.TOKEN"), ["X2", "GO", "TOKEN"]);
+        assert!(split_words("").is_empty());
+        let long = format!("{}_TOKEN", "A".repeat(300));
+        assert!(is_secret_name(&long), "names longer than the stack buffer");
     }
 }
