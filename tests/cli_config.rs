@@ -273,3 +273,19 @@ fn config_set_writes_the_file_and_keeps_comments() {
     assert_eq!(code(&out), CONFIG);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }
+
+#[test]
+fn an_unusable_log_file_falls_back_to_stderr_and_says_so() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .env("CARO_LOG", "debug")
+        .env("CARO_LOG_FILE", sb.root().join("no/such/dir/caro.log"))
+        .args(["suggest", "--format", "widget", "list", "files"])
+        .output()
+        .unwrap();
+    assert_widget_protocol(&stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("cannot open CARO_LOG_FILE"), "{err}");
+    assert!(err.contains("Debug: suggest"), "{err}");
+}
