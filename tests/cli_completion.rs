@@ -206,3 +206,138 @@ fn registration_is_silent_and_ignores_a_broken_config() {
         assert_eq!(stderr(&out), "", "{shell}: completion must be silent");
     }
 }
+
+/// A tmux server on a private socket, killed when dropped.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(sb: &Sandbox, shell_cmd: &str) -> Tmux {
+        let socket = format!("caro-test-{}-{}", std::process::id(), shell_cmd.len());
+        let bin_dir = std::path::Path::new(BIN).parent().unwrap();
+        let env = format!(
+            "env -i HOME={home} PATH={bin}:/usr/bin:/bin TERM=xterm-256color \
+             XDG_DATA_HOME={home}/.local/share {shell_cmd}",
+            home = sb.home().display(),
+            bin = bin_dir.display()
+        );
+        let status = Command::new("tmux")
+            .args(["-L", &socket, "new-session", "-d", "-x", "160", "-y", "40"])
+            .arg(env)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        Tmux { socket }
+    }
+
+    fn send(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys"])
+            .args(keys)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn type_text(&self, text: &str) {
+        self.send(&["-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p"])
+            .output()
+            .unwrap();
+        stdout(&out)
+    }
+
+    /// Wait until the shell has drawn something (its prompt).
+    fn wait_for_prompt(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while self.screen().trim().is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// Wait until every string is on screen; the screen when it times out.
+    fn wait_for(&self, wanted: &[&str]) -> Result<String, String> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let screen = self.screen();
+            if wanted.iter().all(|w| screen.contains(w)) {
+                return Ok(screen);
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(screen);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+/// The whole path a user takes: an interactive shell, the registration line, a Tab press,
+/// and the candidates listed on the terminal by the shell's own completion system.
+#[test]
+fn tab_in_a_real_terminal_lists_candidates() {
+    if !shell_available("tmux") {
+        return;
+    }
+    let sb = sandbox_with_models();
+    let sessions: Vec<(&str, &str, Vec<&str>)> = vec![
+        (
+            "zsh",
+            "zsh -f",
+            vec![
+                "autoload -Uz compinit && compinit -u -D && source <(COMPLETE=zsh caro)",
+                "caro config get safety.",
+                "\t",
+            ],
+        ),
+        (
+            "bash",
+            "bash --norc --noprofile -i",
+            vec![
+                "source <(COMPLETE=bash caro)",
+                "caro config get safety.",
+                "\t\t",
+            ],
+        ),
+        (
+            "fish",
+            "fish --no-config",
+            vec![
+                "COMPLETE=fish caro | source",
+                "caro config get safety.",
+                "\t",
+            ],
+        ),
+    ];
+    for (shell, command, steps) in sessions {
+        if !shell_available(shell) {
+            continue;
+        }
+        let tmux = Tmux::start(&sb, command);
+        tmux.wait_for_prompt();
+        tmux.type_text(steps[0]);
+        tmux.send(&["Enter"]);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        tmux.type_text(steps[1]);
+        for _ in steps[2].chars() {
+            tmux.send(&["Tab"]);
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        let wanted = ["safety.level", "safety.deny", "safety.check_installed"];
+        if let Err(screen) = tmux.wait_for(&wanted) {
+            panic!("{shell}: candidates not listed after Tab:\n{screen}");
+        }
+    }
+}
