@@ -550,6 +550,10 @@ fn integration_report(
                 continue;
             }
             let Some(binding) = &binding else { continue };
+            // Removing a binding (`bindkey -r`, `bind -r`, fish `bind -e`) is no conflict.
+            if UNBIND.is_match(code) {
+                continue;
+            }
             let matched = if is_inputrc {
                 binding.inputrc.is_match(code)
             } else {
@@ -695,6 +699,10 @@ fn parse_key(key: &str) -> Option<Vec<(Modifier, char)>> {
         .collect();
     chords.filter(|c| !c.is_empty() && c.len() <= 2)
 }
+
+static UNBIND: once_cell::sync::Lazy<Regex> = once_cell::sync::Lazy::new(|| {
+    Regex::new(r"^(?:bindkey|bind)\s+(?:\S+\s+)*?(?:-r|-e|--erase)(?:\s|$)").expect("unbind regex")
+});
 
 struct BindingRegex {
     /// A line in a shell startup file that binds the key.
@@ -987,6 +995,16 @@ mod tests {
         assert!(binds(Shell::Fish, "ctrl-x ctrl-g", "bind ctrl-x,ctrl-g f"));
         assert!(binds(Shell::Fish, "ctrl-x ctrl-g", r"bind \cx\cg f"));
         assert!(!binds(Shell::Fish, "ctrl-g", r"bind \cr history"));
+        for unbind in [
+            "bindkey -r '^G'",
+            r#"bind -r "\C-g""#,
+            r"bind -e \cg",
+            "bind --erase -M insert ctrl-g",
+        ] {
+            assert!(UNBIND.is_match(unbind), "{unbind}");
+        }
+        assert!(!UNBIND.is_match("bindkey '^G' widget"));
+        assert!(!UNBIND.is_match(r"bind -M insert \cg f"));
 
         let inputrc = binding_regex(Shell::Bash, &parse_key("ctrl-g").unwrap()).inputrc;
         assert!(inputrc.is_match(r#""\C-g": abort"#));
