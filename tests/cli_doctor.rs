@@ -38,7 +38,7 @@ fn a_healthy_setup_exits_0_and_says_what_it_found() {
     assert_eq!(code(&out), SUCCESS, "{}", stdout(&out));
     let text = stdout(&out);
     for expected in [
-        "[ok   ] shell        zsh (from SHELL)",
+        "[ok   ] shell        zsh (from $SHELL)",
         "zsh loads caro from",
         "no other binding of ctrl-g",
         "encoder: not built in this version",

@@ -208,13 +208,16 @@ pub fn diagnose(env: &EnvView) -> Report {
             system.flavour.to_ascii_uppercase()
         ),
     ));
+    let source = match system.shell_source {
+        "fallback" => "assumed: $SHELL is not bash, zsh or fish".to_string(),
+        var => format!("from ${var}"),
+    };
     let shell_check = Check::new(
         "shell",
         Level::Ok,
         format!(
-            "{} (from {}){}; cwd {}",
+            "{} ({source}){}; cwd {}",
             system.shell,
-            system.shell_source,
             if system.root { "; running as root" } else { "" },
             system.cwd.display()
         ),
@@ -224,7 +227,7 @@ pub fn diagnose(env: &EnvView) -> Report {
             level: Level::Warn,
             ..shell_check
         }
-        .fix("$SHELL is unset or not bash/zsh/fish; caro assumes bash. `caro init <shell>` sets CARO_SHELL for the widget")
+        .fix("the widget tells caro its shell (`caro init <shell>` sets CARO_SHELL); elsewhere pass --shell")
     } else {
         shell_check
     });
@@ -336,11 +339,14 @@ fn binary_check(system: &SystemReport) -> Check {
 
 fn config_checks(report: &ConfigReport) -> Vec<Check> {
     let mut checks = Vec::new();
-    let file = report
-        .file
-        .as_deref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "(no config location: $HOME is not set)".into());
+    let Some(file) = report.file.as_deref().map(|p| p.display().to_string()) else {
+        return vec![Check::new(
+            "config",
+            Level::Warn,
+            "no config location ($HOME is not set); using the defaults",
+        )
+        .fix("set HOME, or CARO_CONFIG=/path/to/config.toml")];
+    };
     if report.problems.is_empty() {
         let state = if report.found {
             "no problems"
