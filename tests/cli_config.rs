@@ -289,3 +289,23 @@ fn an_unusable_log_file_falls_back_to_stderr_and_says_so() {
     assert!(err.contains("cannot open CARO_LOG_FILE"), "{err}");
     assert!(err.contains("Debug: suggest"), "{err}");
 }
+
+#[test]
+fn misspelt_environment_variables_are_reported() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .env("CARO_SAFTY_LEVEL", "strict")
+        .env("CARO_WIDGET_SOMETHING", "1")
+        .args(["suggest", "list", "files"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "CARO_SAFTY_LEVEL: not a caro setting, ignored (did you mean CARO_SAFETY_LEVEL?)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("CARO_WIDGET_SOMETHING"), "{err}");
+}

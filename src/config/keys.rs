@@ -113,6 +113,30 @@ pub fn suggest(path: &str) -> Option<&'static str> {
         .map(|(_, p)| p)
 }
 
+/// `CARO_*` variables that are not config keys but are read elsewhere (paths, logging, the
+/// widget's context). Never reported as typos.
+pub const OTHER_ENV_VARS: &[&str] = &[
+    "CARO_CONFIG",
+    "CARO_LOG",
+    "CARO_LOG_FILE",
+    "CARO_SHELL",
+    "CARO_KNOWN_COMMANDS",
+];
+
+/// For a `CARO_*` variable that is no setting: the setting it was probably meant to be.
+/// Only close misspellings are reported, so unrelated `CARO_*` variables stay quiet.
+pub fn suggest_env(name: &str) -> Option<&'static str> {
+    if OTHER_ENV_VARS.contains(&name) || env_names().iter().any(|n| n == name) {
+        return None;
+    }
+    env_names()
+        .iter()
+        .map(|n| (edit_distance(name, n), n.as_str()))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, n)| n)
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
@@ -202,6 +226,15 @@ mod tests {
             "CARO_SAFETY_LEVEL"
         );
         assert_eq!(lookup("engine").unwrap().env_var(), "CARO_ENGINE");
+    }
+
+    #[test]
+    fn misspelt_environment_variables() {
+        assert_eq!(suggest_env("CARO_SAFTY_LEVEL"), Some("CARO_SAFETY_LEVEL"));
+        assert_eq!(suggest_env("CARO_ENGIN"), Some("CARO_ENGINE"));
+        assert_eq!(suggest_env("CARO_ENGINE"), None);
+        assert_eq!(suggest_env("CARO_LOG"), None);
+        assert_eq!(suggest_env("CARO_WIDGET_STATE"), None);
     }
 
     #[test]

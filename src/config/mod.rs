@@ -417,6 +417,15 @@ impl Config {
                 });
             }
         }
+        for (name, _) in &set {
+            if let Some(meant) = keys::suggest_env(name) {
+                diagnostics.push(Diagnostic {
+                    origin: Origin::Env,
+                    location: name.clone(),
+                    message: format!("not a caro setting, ignored (did you mean {meant}?)"),
+                });
+            }
+        }
     }
 
     /// Set one key from its string form (env vars, `caro config set`, CLI).
