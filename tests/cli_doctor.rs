@@ -121,19 +121,16 @@ fn remote_settings_are_checked_without_printing_secrets() {
     let sb = Sandbox::new();
     let secret = "sk-proj-abcdefghijklmnop1234567890";
     let env = [
-        ("CARO_REMOTE_URL", "https://bob:hunter2@api.example.com/v1"),
-        ("CARO_REMOTE_MODEL", "gpt-4o-mini"),
+        ("CARO_REMOTE_URL", "http://llm.internal:8080/v1"),
+        ("CARO_REMOTE_MODEL", "qwen2.5-coder"),
         ("CARO_REMOTE_API_KEY_ENV", "MY_LLM_KEY"),
         ("MY_LLM_KEY", secret),
     ];
-    for json in [false, true] {
-        let out = doctor(&sb, "bash", &env, json);
-        let text = stdout(&out);
-        assert!(!text.contains(secret), "the key leaked: {text}");
-        assert!(!text.contains("hunter2"), "the URL password leaked: {text}");
-        assert!(text.contains("MY_LLM_KEY"), "{text}");
-    }
     let text = stdout(&doctor(&sb, "bash", &env, false));
+    assert!(
+        text.contains("remote engine at http://llm.internal:8080/v1, model qwen2.5-coder"),
+        "{text}"
+    );
     assert!(
         text.contains("API key variable MY_LLM_KEY is set"),
         "{text}"
@@ -143,6 +140,24 @@ fn remote_settings_are_checked_without_printing_secrets() {
     let text = stdout(&doctor(&sb, "bash", unset, false));
     assert!(text.contains("MY_LLM_KEY, which is not set"), "{text}");
     assert!(text.contains("export MY_LLM_KEY="), "{text}");
+
+    // A password in the URL and the key itself never appear, in either format, even in the
+    // engine's own complaint about the URL.
+    let with_password = [
+        ("CARO_REMOTE_URL", "https://bob:hunter2@api.example.com/v1"),
+        ("CARO_REMOTE_MODEL", "gpt-4o-mini"),
+        ("CARO_REMOTE_API_KEY_ENV", "MY_LLM_KEY"),
+        ("MY_LLM_KEY", secret),
+    ];
+    for json in [false, true] {
+        let text = stdout(&doctor(&sb, "bash", &with_password, json));
+        assert!(!text.contains(secret), "the key leaked: {text}");
+        assert!(!text.contains("hunter2"), "the URL password leaked: {text}");
+        assert!(text.contains("bob:***@api.example.com"), "{text}");
+        assert!(text.contains("https"), "{text}");
+    }
+    let text = stdout(&doctor(&sb, "bash", &with_password, false));
+    assert!(text.contains("remote engine unusable"), "{text}");
 }
 
 #[test]

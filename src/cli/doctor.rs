@@ -160,6 +160,9 @@ pub struct RemoteReport {
     /// Whether the variable named by `api_key_env` is set (never its value).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_set: Option<bool>,
+    /// Why the remote engine cannot be used as configured (checked without connecting).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
 }
 
 pub fn run(args: DoctorArgs) -> Result<Exit, CliError> {
@@ -795,9 +798,15 @@ fn remote_report(config: &RemoteConfig, env: &EnvView) -> RemoteReport {
             model: None,
             api_key_env: None,
             api_key_set: None,
+            problem: None,
         };
     }
     let key_env = config.api_key_env.trim();
+    // The engine's own validation (URL form, model, key variable); it never connects. Its
+    // messages quote the URL, so the password in it is masked here.
+    let problem = crate::engine::remote::Remote::from_config(config, env)
+        .err()
+        .map(|e| e.to_string().replace(&config.url, &redact_url(&config.url)));
     RemoteReport {
         configured: true,
         url: Some(redact_url(&config.url)),
@@ -806,6 +815,7 @@ fn remote_report(config: &RemoteConfig, env: &EnvView) -> RemoteReport {
         // Raw access on purpose: the value is a secret, so only its presence is reported.
         api_key_set: (!key_env.is_empty())
             .then(|| env.get_raw(key_env).is_some_and(|v| !v.trim().is_empty())),
+        problem,
     }
 }
 
@@ -837,22 +847,31 @@ fn remote_checks(report: &RemoteReport, config: &Config) -> Vec<Check> {
         Level::Ok,
         format!("remote engine at {url}, model {model}"),
     )];
-    if report.model.as_deref().is_none_or(str::is_empty) {
+    if let Some(problem) = &report.problem {
+        let fix = if problem.contains("api_key_env") {
+            let name = report.api_key_env.as_deref().unwrap_or("THE_VARIABLE");
+            format!("export {name}=... in your shell's startup file (the key never goes in config.toml)")
+        } else if problem.contains("remote.model") {
+            "`caro config set remote.model NAME` (a model your server serves)".to_string()
+        } else if problem.contains("https") {
+            "use the server's http:// endpoint (Ollama: http://localhost:11434/v1) or a local TLS proxy".to_string()
+        } else {
+            "correct remote.url: `caro config set remote.url http://HOST:PORT/v1`".to_string()
+        };
         checks.push(
-            Check::new("remote", Level::Warn, "remote.model is empty")
-                .fix("`caro config set remote.model NAME` (a model your server serves)"),
-        );
-    }
-    match (&report.api_key_env, report.api_key_set) {
-        (Some(name), Some(false)) => checks.push(
             Check::new(
                 "remote",
                 Level::Warn,
-                format!("remote.api_key_env names {name}, which is not set"),
+                format!("remote engine unusable: {problem}"),
             )
-            .fix(format!(
-                "export {name}=... in your shell's startup file (the key never goes in config.toml)"
-            )),
+            .fix(fix),
+        );
+        return checks;
+    }
+    match (&report.api_key_env, report.api_key_set) {
+        (Some(name), Some(false)) => checks.push(
+            Check::new("remote", Level::Warn, format!("{name} is set but empty"))
+                .fix(format!("export {name}=... with the server's API key")),
         ),
         (Some(name), Some(true)) => checks.push(Check::new(
             "remote",
