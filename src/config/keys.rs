@@ -100,6 +100,11 @@ pub fn is_section(path: &str) -> bool {
     SECTIONS.contains(&path)
 }
 
+/// Position of a section name in the section list.
+pub fn section_index(name: &str) -> Option<usize> {
+    SECTIONS.iter().position(|s| *s == name)
+}
+
 pub fn lookup(path: &str) -> Option<&'static KeyDoc> {
     KEYS.iter().find(|k| k.path == path)
 }
@@ -218,6 +223,11 @@ pub fn parse_value(doc: &KeyDoc, raw: &str) -> Result<toml::Value, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn few_enough_keys_for_the_fast_path_bit_sets() {
+        assert!(KEYS.len() <= 64 && SECTIONS.len() <= 64);
+    }
 
     #[test]
     fn env_names() {

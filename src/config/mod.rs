@@ -5,6 +5,7 @@
 //! the defaults: a broken config must never leave the user without a suggestion, let alone
 //! without their prompt.
 
+mod fast;
 mod keys;
 
 use std::path::{Path, PathBuf};
@@ -333,8 +334,15 @@ impl Config {
             match read_config_text(path) {
                 Ok(text) => {
                     file_found = true;
-                    config =
-                        Config::from_toml(&text, &path.display().to_string(), &mut diagnostics);
+                    // The fast path first: the file name is only needed for messages.
+                    config = match fast::load(&text) {
+                        Some(config) => config,
+                        None => Config::from_toml_full(
+                            &text,
+                            &path.display().to_string(),
+                            &mut diagnostics,
+                        ),
+                    };
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => diagnostics.push(Diagnostic {
@@ -357,6 +365,15 @@ impl Config {
     /// rest of the file still applies); a syntax error yields the defaults for the whole
     /// file, with the position.
     pub fn from_toml(text: &str, name: &str, diagnostics: &mut Vec<Diagnostic>) -> Config {
+        // Clean files in the common subset of TOML skip the complete parser (see `fast`).
+        if let Some(config) = fast::load(text) {
+            return config;
+        }
+        Config::from_toml_full(text, name, diagnostics)
+    }
+
+    /// The complete TOML parser, with positioned messages for every problem.
+    fn from_toml_full(text: &str, name: &str, diagnostics: &mut Vec<Diagnostic>) -> Config {
         let mut config = Config::default();
         // The borrowing parser, not `text.parse::<toml::Table>()`: that one runs the document
         // through serde into owned maps, which costs more than the parse itself, and loses
