@@ -15,8 +15,8 @@
 //! load atomics and call `write(2)`/`close(2)` on a file descriptor it already holds (e.g. an
 //! `AtomicI32` tty fd plus a `static` erase sequence such as `b"\r\x1b[K"`). It must not
 //! allocate, lock a mutex (that includes `println!`, `eprintln!` and the logger), open files
-//! or panic. The progress indicator (`crate::progress`) is the intended user: it stores its
-//! `/dev/tty` fd in an atomic while it draws and provides such a function.
+//! or panic. `caro suggest` registers `crate::progress::erase_from_signal_handler`, which
+//! keeps its `/dev/tty` fd in an atomic while it draws and erases with one `write(2)`.
 //!
 //! The handlers are installed at the start of `caro suggest` only; the other subcommands
 //! either finish instantly or (like `caro config edit`) hand the terminal to a child that

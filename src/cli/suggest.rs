@@ -58,9 +58,9 @@ pub struct SuggestArgs {
 }
 
 pub fn run(args: SuggestArgs) -> Result<Exit, CliError> {
-    // First, so that Ctrl-C at any later point exits 130 with the terminal cleaned up. The
-    // progress indicator replaces the no-op cleanup with its erase function when it draws.
-    if let Err(e) = crate::signal::install(crate::signal::no_cleanup) {
+    // First, so that Ctrl-C at any later point exits 130 with the progress indicator erased
+    // (the erase is a no-op while nothing is drawn).
+    if let Err(e) = crate::signal::install(crate::progress::erase_from_signal_handler) {
         crate::log::warn(&e);
     }
     let loaded = Config::load();
