@@ -186,7 +186,14 @@ pub fn is_secret_name(name: &str) -> bool {
         b"CONNECTION_STRING",
         b"CONNECTIONSTRING",
     ];
-    if ALWAYS.iter().any(|needle| contains(upper, needle)) {
+    // One pass: a needle is only compared where its first letter occurs.
+    let always = upper.iter().enumerate().any(|(i, &b)| {
+        matches!(b, b'S' | b'P' | b'C')
+            && ALWAYS
+                .iter()
+                .any(|needle| needle[0] == b && upper[i..].starts_with(needle))
+    });
+    if always {
         return true;
     }
     let mut words = 0;
@@ -196,19 +203,31 @@ pub fn is_secret_name(name: &str) -> bool {
         let word = &upper[range];
         words += 1;
         has_pwd |= word == b"PWD";
-        secret_word = SECRET_WORDS.iter().any(|w| w.as_bytes() == word)
-            || SECRET_SUFFIXES.iter().any(|s| word.ends_with(s.as_bytes()));
+        secret_word = is_secret_word(word);
         !secret_word
     });
     // `PWD`/`OLDPWD` are directories, but `MYSQL_PWD` is MySQL's password variable.
     secret_word || (has_pwd && words > 1)
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    // The first-byte test keeps `memcmp` calls to the rare candidate positions.
-    haystack
-        .windows(needle.len())
-        .any(|w| w[0] == needle[0] && w == needle)
+/// An upper-cased word that marks a credential, alone or as the end of a glued compound.
+fn is_secret_word(word: &[u8]) -> bool {
+    // The last letters any entry can end with: most words are rejected by this table
+    // without a single comparison.
+    static LAST: Lazy<[bool; 256]> = Lazy::new(|| {
+        let mut last = [false; 256];
+        for w in SECRET_WORDS.iter().chain(SECRET_SUFFIXES) {
+            last[*w.as_bytes().last().expect("non-empty entry") as usize] = true;
+        }
+        last
+    });
+    match word.last() {
+        Some(&b) if LAST[b as usize] => {
+            SECRET_WORDS.iter().any(|w| w.as_bytes() == word)
+                || SECRET_SUFFIXES.iter().any(|s| word.ends_with(s.as_bytes()))
+        }
+        _ => false,
+    }
 }
 
 /// Call `visit` with the byte range of each word of an identifier (split on anything that is
@@ -255,43 +274,45 @@ fn split_words(name: &str) -> Vec<String> {
 }
 
 static SECRET_VALUE_PATTERNS: Lazy<Regex> = Lazy::new(|| {
+    // ASCII word boundaries: every token format here is ASCII, and Unicode `\b` would keep
+    // the regex engine off its fast path for every variable.
     Regex::new(concat!(
         r"(?x)",
         r"-----BEGIN[\ A-Z]*PRIVATE\ KEY-----",
         r#"|"private_key"\s*:"#,
-        r"|\bAGE-SECRET-KEY-1[0-9A-Z]{20,}",
+        r"|(?-u:\b)AGE-SECRET-KEY-1[0-9A-Z]{20,}",
         // GitHub, GitLab, npm, PyPI, Hugging Face.
-        r"|\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}",
-        r"|\bgithub_pat_[A-Za-z0-9_]{20,}",
-        r"|\bglpat-[A-Za-z0-9_-]{16,}",
-        r"|\bnpm_[A-Za-z0-9]{30,}",
-        r"|\bpypi-[A-Za-z0-9_-]{40,}",
-        r"|\bhf_[A-Za-z0-9]{30,}",
+        r"|(?-u:\b)(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}",
+        r"|(?-u:\b)github_pat_[A-Za-z0-9_]{20,}",
+        r"|(?-u:\b)glpat-[A-Za-z0-9_-]{16,}",
+        r"|(?-u:\b)npm_[A-Za-z0-9]{30,}",
+        r"|(?-u:\b)pypi-[A-Za-z0-9_-]{40,}",
+        r"|(?-u:\b)hf_[A-Za-z0-9]{30,}",
         // OpenAI / Anthropic, Stripe, Slack, SendGrid, Vault, DigitalOcean, Shopify.
-        r"|\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}",
-        r"|\b(?:[rs]k|whsec)_(?:live_|test_)?[A-Za-z0-9]{16,}",
-        r"|\bxox[abprs]-[A-Za-z0-9-]{10,}",
-        r"|\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
-        r"|\bhv[sb]\.[A-Za-z0-9_-]{20,}",
-        r"|\bdop_v1_[a-f0-9]{40,}",
-        r"|\bshp(?:at|ss|ca)_[a-fA-F0-9]{32}",
+        r"|(?-u:\b)sk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}",
+        r"|(?-u:\b)(?:[rs]k|whsec)_(?:live_|test_)?[A-Za-z0-9]{16,}",
+        r"|(?-u:\b)xox[abprs]-[A-Za-z0-9-]{10,}",
+        r"|(?-u:\b)SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
+        r"|(?-u:\b)hv[sb]\.[A-Za-z0-9_-]{20,}",
+        r"|(?-u:\b)dop_v1_[a-f0-9]{40,}",
+        r"|(?-u:\b)shp(?:at|ss|ca)_[a-fA-F0-9]{32}",
         // AWS access key ids.
-        r"|\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b",
+        r"|(?-u:\b)(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?-u:\b)",
         // Google: API keys, OAuth access and refresh tokens.
-        r"|\bAIza[0-9A-Za-z_-]{30,}",
-        r"|\bya29\.[0-9A-Za-z_-]{20,}",
-        r"|\b1//0[0-9A-Za-z_-]{20,}",
+        r"|(?-u:\b)AIza[0-9A-Za-z_-]{30,}",
+        r"|(?-u:\b)ya29\.[0-9A-Za-z_-]{20,}",
+        r"|(?-u:\b)1//0[0-9A-Za-z_-]{20,}",
         // Azure AD client secrets (`abc8Q~…`) and SAS signatures.
-        r"|\b[A-Za-z0-9_.-]{3}[0-9]Q~[A-Za-z0-9_.~-]{31,34}",
+        r"|(?-u:\b)[A-Za-z0-9_.-]{3}[0-9]Q~[A-Za-z0-9_.~-]{31,34}",
         r"|[?&]sig=[A-Za-z0-9%+/=]{16,}",
         // JSON web tokens.
-        r"|\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        r"|(?-u:\b)eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
         // Webhook URLs whose path is the secret.
         r"|hooks\.slack\.com/services/|discord(?:app)?\.com/api/webhooks/",
         // Credentials embedded in a URL: scheme://user:password@host
         r"|[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@",
         // Authorization header values.
-        r"|\b(?:Bearer|Basic)\ [A-Za-z0-9._~+/=-]{16,}",
+        r"|(?-u:\b)(?:Bearer|Basic)\ [A-Za-z0-9._~+/=-]{16,}",
         // key=value credentials in connection strings and query strings.
         r"|(?i:AccountKey|SharedAccessKey|password|passwd|pwd|secret|token|api_?key|access_?key)=[^;&\s]{4,}",
     ))
@@ -539,6 +560,13 @@ mod tests {
         assert_eq!(env.get_raw("GITHUB_TOKEN").as_deref(), Some("abc"));
         let safe = env.safe_vars();
         assert_eq!(safe, vec![("EDITOR".to_string(), "nvim".to_string())]);
+    }
+
+    #[test]
+    fn the_last_letter_filter_admits_every_secret_word() {
+        for word in SECRET_WORDS.iter().chain(SECRET_SUFFIXES) {
+            assert!(is_secret_word(word.as_bytes()), "{word}");
+        }
     }
 
     #[test]
