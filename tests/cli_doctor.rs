@@ -41,7 +41,7 @@ fn a_healthy_setup_exits_0_and_says_what_it_found() {
         "[ok   ] shell        zsh (from $SHELL)",
         "zsh loads caro from",
         "no other binding of ctrl-g",
-        "encoder: not built in this version",
+        "] encoder      ",
         "remote engine not configured",
         "not found; using the defaults",
     ] {
@@ -176,7 +176,10 @@ fn json_report_for_bug_reports() {
         .unwrap()
         .ends_with("config.toml:2:9"));
     assert!(doc["tools"]["found"].as_array().unwrap().len() > 3);
-    assert_eq!(doc["encoder"]["built_in"], false);
+    assert_eq!(doc["encoder"]["enabled"], true);
+    assert!(doc["encoder"]["available"].is_boolean());
+    assert_eq!(doc["encoder"]["model"]["name"], "all-minilm-l6-v2");
+    assert!(doc["encoder"]["installed_models"].is_array());
     assert_eq!(doc["remote"]["configured"], false);
     let levels: Vec<&str> = doc["checks"]
         .as_array()
@@ -208,4 +211,22 @@ fn missing_tools_are_listed_with_their_package() {
     );
     assert!(text.contains("install") && text.contains("gawk"), "{text}");
     assert!(text.contains("caro is not on your PATH"), "{text}");
+}
+
+#[test]
+fn encoder_state_is_reported_with_what_to_do() {
+    let sb = Sandbox::new();
+    let text = stdout(&doctor(&sb, "bash", &[], false));
+    // No model in the sandbox: optional, so information with the install command.
+    assert!(
+        text.contains("[info ] encoder      not in use") && text.contains("caro model pull"),
+        "{text}"
+    );
+    let text = stdout(&doctor(
+        &sb,
+        "bash",
+        &[("CARO_ENCODER_ENABLED", "false")],
+        false,
+    ));
+    assert!(text.contains("off (encoder.enabled = false)"), "{text}");
 }

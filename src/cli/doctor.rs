@@ -13,7 +13,7 @@ use clap::Args;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Config, Diagnostic, EncoderConfig, RemoteConfig};
+use crate::config::{Config, Diagnostic, RemoteConfig};
 use crate::context::{Context, EnvView, Os, Shell};
 use crate::exit::{CliError, Exit};
 
@@ -140,11 +140,10 @@ pub struct Conflict {
 
 #[derive(Debug, Serialize)]
 pub struct EncoderReport {
-    pub built_in: bool,
-    pub enabled: bool,
-    pub model: String,
+    #[serde(flatten)]
+    pub status: crate::encoder::EncoderStatus,
+    /// Every model directory present, whichever is configured.
     pub installed_models: Vec<String>,
-    pub status: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -249,8 +248,11 @@ pub fn diagnose(env: &EnvView) -> Report {
     let integration = integration_report(ctx.shell, &config.shell.key, home.as_deref(), env);
     checks.extend(integration_checks(&integration, config));
 
-    let encoder = encoder_status(&config.encoder);
-    checks.push(Check::new("encoder", Level::Info, encoder.status.clone()));
+    let encoder = EncoderReport {
+        status: crate::encoder::status(&config.encoder),
+        installed_models: super::complete::installed_models(),
+    };
+    checks.push(encoder_check(&encoder));
 
     let remote = remote_report(&config.remote, env);
     checks.extend(remote_checks(&remote, config));
@@ -777,16 +779,47 @@ fn binding_regex(shell: Shell, chords: &[(Modifier, char)]) -> BindingRegex {
     }
 }
 
-// ENCODER STATUS CALL SITE. The encoder branch provides
-// `crate::encoder::status(&EncoderConfig) -> EncoderStatus`; when it lands in main, build this
-// report from it (keep `installed_models`, which completion uses too) and drop the line below.
-fn encoder_status(config: &EncoderConfig) -> EncoderReport {
-    EncoderReport {
-        built_in: false,
-        enabled: config.enabled,
-        model: config.model.clone(),
-        installed_models: super::complete::installed_models(),
-        status: "encoder: not built in this version".into(),
+fn encoder_check(report: &EncoderReport) -> Check {
+    let status = &report.status;
+    if !status.enabled {
+        return Check::new(
+            "encoder",
+            Level::Info,
+            "off (encoder.enabled = false); suggestions use lexical matching",
+        )
+        .fix("`caro config set encoder.enabled true` to rank by meaning");
+    }
+    if status.available {
+        let what = status
+            .description
+            .clone()
+            .unwrap_or_else(|| status.model.name.clone());
+        return Check::new(
+            "encoder",
+            Level::Ok,
+            format!("ranking by meaning with {what}"),
+        );
+    }
+    let reason = status
+        .reason
+        .clone()
+        .unwrap_or_else(|| "unavailable".into());
+    // Not installed is a choice (caro works without it); installed but broken needs a fix.
+    if status.model.installed {
+        Check::new(
+            "encoder",
+            Level::Warn,
+            format!(
+                "model {} is installed but cannot be used: {reason}",
+                status.model.name
+            ),
+        )
+    } else {
+        Check::new(
+            "encoder",
+            Level::Info,
+            format!("not in use, suggestions use lexical matching: {reason}"),
+        )
     }
 }
 
