@@ -53,12 +53,19 @@ fn main() {
         }
     };
     let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
-    std::fs::write(out_dir.join("kb.json"), serde_json::to_string(&compiled).unwrap()).unwrap();
+    std::fs::write(
+        out_dir.join("kb.json"),
+        serde_json::to_string(&compiled).unwrap(),
+    )
+    .unwrap();
 
     // The safety data: TOML for people, JSON for the binary (several times faster to
     // parse on every start-up). The structures are validated by the safety module's tests.
     for name in ["paths", "commands", "shells", "rules", "intent", "flavour"] {
-        convert(&format!("data/safety/{name}.toml"), &out_dir.join(format!("safety-{name}.json")));
+        convert(
+            &format!("data/safety/{name}.toml"),
+            &out_dir.join(format!("safety-{name}.json")),
+        );
     }
     convert("data/packages.toml", &out_dir.join("packages.json"));
 }

@@ -10,7 +10,11 @@ fn success_from_check_of_a_harmless_command() {
     let out = sb.cmd().args(["check", "ls -la"]).output().unwrap();
     assert_no_panic(&out);
     assert_eq!(code(&out), SUCCESS, "{}", stderr(&out));
-    assert!(stdout(&out).starts_with("risk: "), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("allowed: safe risk"),
+        "{}",
+        stdout(&out)
+    );
 
     let out = sb
         .cmd()
@@ -143,7 +147,6 @@ fn usage_errors() {
 }
 
 #[test]
-#[ignore = "needs the safety validator (branch `safety`); the skeleton judges every command safe"]
 fn blocked_by_safety() {
     let sb = Sandbox::new();
     let out = sb.cmd().args(["check", "rm -rf /"]).output().unwrap();
@@ -157,6 +160,25 @@ fn blocked_by_safety() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["risk"], "critical");
     assert_eq!(doc["refused"], true);
+    // A suggestion whose only candidates are refused exits 3 too, and prints no command.
+    let out = sb
+        .cmd()
+        .args([
+            "suggest",
+            "--format",
+            "widget",
+            "--",
+            "wipe my entire home directory",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), BLOCKED, "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("caro-widget 1\nstatus blocked\n"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!stdout(&out).contains("\ncmd "), "{}", stdout(&out));
 }
 
 #[test]

@@ -181,7 +181,13 @@ fn the_binary_blocks_a_dangerous_remote_answer() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.starts_with("caro-widget 1\nstatus blocked\n"), "{stdout}");
-    assert!(!stdout.contains("\ncmd "), "a refused command reached the widget: {stdout}");
+    assert!(
+        stdout.starts_with("caro-widget 1\nstatus blocked\n"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("\ncmd "),
+        "a refused command reached the widget: {stdout}"
+    );
     assert_eq!(out.status.code(), Some(3));
 }
