@@ -96,14 +96,20 @@ pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
             continue;
         }
         let mut dot = 0.0;
+        let mut words_shared = false;
         for t in &p.terms {
             if let Some(w) = weights.get(t) {
                 dot += w * w;
+                words_shared |= !ix.terms[*t as usize].starts_with('#');
             } else if let Some(w) = related.get(t) {
                 // A value of a related kind ("x.txt" where the phrasing has a glob)
                 // counts for half.
                 dot += 0.5 * w * w;
             }
+        }
+        // Values alone never make a match: "asdf" must not become `touch asdf`.
+        if !words_shared {
+            continue;
         }
         let cos = dot / (req_norm * p.norm);
         let slot = &mut best[p.recipe as usize];
