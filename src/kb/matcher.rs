@@ -486,12 +486,26 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
     let mut used: HashSet<usize> = HashSet::new();
     let mut missing = Vec::new();
 
-    // Pass 1: slots with cues take mentions their cues point at.
+    // Pass 1: slots with cues take mentions their cues point at. A value that only
+    // loosely fits this slot is left for another cued slot it fits properly ("save it to
+    // out.zip" gives `out.zip` to the file slot, not the directory slot).
+    let better_elsewhere = |i: usize, me: &str| -> bool {
+        r.slots.iter().any(|o| {
+            o.name != me
+                && !o.cues.is_empty()
+                && slots::fit(&o.ty, a.mentions[i].kind) == Fit::Primary
+                && a.mentions[i].cued_by(&o.cues)
+        })
+    };
     for s in r.slots.iter().filter(|s| !s.cues.is_empty()) {
         let pick = (0..a.mentions.len())
             .filter(|i| !used.contains(i))
             .filter(|&i| slots::fit(&s.ty, a.mentions[i].kind) != Fit::No)
             .filter(|&i| a.mentions[i].cued_by(&s.cues))
+            .filter(|&i| {
+                slots::fit(&s.ty, a.mentions[i].kind) == Fit::Primary
+                    || !better_elsewhere(i, &s.name)
+            })
             .max_by_key(|&i| (slots::fit(&s.ty, a.mentions[i].kind), std::cmp::Reverse(i)));
         if let Some(i) = pick {
             used.insert(i);
@@ -595,11 +609,72 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
             None => {}
         }
     }
+    extend_command_args(r, a, &mut vals, &mut used);
     Binding {
         vals,
         used_mentions: used,
         used_words,
         missing,
+    }
+}
+
+/// A command slot keeps the arguments typed right after it: in "rerun df -h every 10
+/// seconds" the command is `df -h`, not `df`. Adjacent values nothing else took (flags,
+/// numbers, paths) join the command.
+fn extend_command_args(
+    r: &Recipe,
+    a: &Analysis,
+    vals: &mut HashMap<String, Bound>,
+    used: &mut HashSet<usize>,
+) {
+    use crate::nlu::Kind;
+    for s in r.slots.iter().filter(|s| s.ty == "cmd") {
+        let (first_tok, mut last_tok) = match vals.get(&s.name) {
+            Some(Bound::Mention(i)) => (a.mentions[*i].first, a.mentions[*i].last),
+            Some(Bound::Words(w)) => {
+                // Recover the token span of a words-fill from its text.
+                let n = w.split_whitespace().count();
+                match (0..a.tokens.len()).find(|&t| {
+                    t + n <= a.tokens.len()
+                        && a.tokens[t..t + n]
+                            .iter()
+                            .map(|x| x.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            == *w
+                }) {
+                    Some(t) => (t, t + n - 1),
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        let start_last = last_tok;
+        loop {
+            let next = (0..a.mentions.len()).find(|&i| {
+                !used.contains(&i)
+                    && a.mentions[i].first == last_tok + 1
+                    && matches!(
+                        a.mentions[i].kind,
+                        Kind::Flag | Kind::Number | Kind::Path | Kind::File | Kind::Glob
+                    )
+            });
+            match next {
+                Some(i) => {
+                    used.insert(i);
+                    last_tok = a.mentions[i].last;
+                }
+                None => break,
+            }
+        }
+        if last_tok != start_last {
+            let text = a.tokens[first_tok..=last_tok]
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            vals.insert(s.name.clone(), Bound::Words(text));
+        }
     }
 }
 

@@ -253,6 +253,15 @@ fn render_path(text: &str, fmt: Option<&str>, sh: Shell) -> Option<String> {
             }
         }
         Some("ext") => text.rsplit_once('.').map(|(_, e)| e.to_string())?,
+        // The path without its extension, directory kept: a sibling output file
+        // (`clips/a.mov` -> `clips/a`, then `.mp4` in the template).
+        Some("noext") => {
+            let base_start = text.rfind('/').map_or(0, |i| i + 1);
+            match text[base_start..].rfind('.') {
+                Some(dot) if dot > 0 => text[..base_start + dot].to_string(),
+                _ => text.to_string(),
+            }
+        }
         _ => text.to_string(),
     };
     Some(quote_path(&t, sh))
@@ -537,6 +546,16 @@ mod tests {
         shell: Shell::Bash,
         os: Os::Linux,
     };
+
+    #[test]
+    fn path_without_extension_keeps_directory() {
+        let p = |t: &str| render_path(t, Some("noext"), Shell::Bash).unwrap();
+        assert_eq!(p("clips/talk.mov"), "clips/talk");
+        assert_eq!(p("talk.tar.gz"), "talk.tar");
+        assert_eq!(p("v1.2/clip"), "v1.2/clip");
+        assert_eq!(p(".bashrc"), ".bashrc");
+        assert_eq!(p("my clip.mov"), "'my clip'");
+    }
 
     #[test]
     fn sizes_for_find() {

@@ -47,6 +47,8 @@ re!(
     SIGNAL,
     r"^(?:SIG[A-Z0-9]+|HUP|INT|QUIT|KILL|TERM|USR1|USR2|STOP|CONT|WINCH)$"
 );
+// `-9`, `-HUP`, `-SIGKILL` right after kill/pkill/killall: a signal, not a number or flag.
+re!(KILL_OPTION, r"^-(?:\d{1,2}|SIG[A-Z0-9]+|[A-Z][A-Z0-9]+)$");
 re!(COMMIT, r"^(?:[0-9a-f]{7,40}|HEAD(?:[~^]\d*)*|@\{\d+\})$");
 re!(
     VERSION,
@@ -726,6 +728,14 @@ impl<'a> Scanner<'a> {
         if OCTAL.is_match(text) && self.permission_context {
             return Some(self.make(Kind::Mode, i, i, Value::Text));
         }
+        if KILL_OPTION.is_match(text)
+            && matches!(
+                self.word(i.wrapping_sub(1)),
+                Some("kill" | "pkill" | "killall")
+            )
+        {
+            return Some(self.make(Kind::Signal, i, i, Value::Text));
+        }
         if SIGNAL.is_match(text) {
             return Some(self.make(Kind::Signal, i, i, Value::Text));
         }
@@ -1358,6 +1368,19 @@ mod tests {
             scan("search for 'quarterly report'"),
             [(Kind::Quoted, "quarterly report".into())]
         );
+    }
+
+    #[test]
+    fn kill_options_are_signals() {
+        assert_eq!(
+            scan("kill -9 4242"),
+            [(Kind::Signal, "-9".into()), (Kind::Number, "4242".into())]
+        );
+        assert_eq!(
+            scan("pkill -HUP nginx")[0],
+            (Kind::Signal, "-HUP".into())
+        );
+        assert_eq!(scan("show -9 lines")[0], (Kind::Number, "-9".into()));
     }
 
     #[test]
