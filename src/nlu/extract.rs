@@ -1060,6 +1060,14 @@ impl<'a> Scanner<'a> {
     fn is_name(&self, i: usize, known_word: &dyn Fn(&str) -> bool) -> bool {
         let text = self.tokens[i].text.as_str();
         let w = self.lower[i].as_str();
+        // OS names are stopwords (the OS is context), but after "as" or "user" they are
+        // account names: "ssh in as ubuntu".
+        if matches!(w, "ubuntu" | "debian" | "fedora" | "centos" | "alpine")
+            && i > 0
+            && matches!(self.lower[i - 1].as_str(), "as" | "user" | "username")
+        {
+            return true;
+        }
         if text.starts_with('-') || text.is_empty() || known_word(w) || self.lexicon.is_stop(w) {
             return false;
         }
@@ -1368,6 +1376,15 @@ mod tests {
             scan("search for 'quarterly report'"),
             [(Kind::Quoted, "quarterly report".into())]
         );
+    }
+
+    #[test]
+    fn os_names_after_as_are_accounts() {
+        assert_eq!(
+            scan("ssh to 10.0.0.5 as ubuntu"),
+            [(Kind::Ip, "10.0.0.5".into()), (Kind::Name, "ubuntu".into())]
+        );
+        assert_eq!(scan("install htop on ubuntu"), [(Kind::Name, "htop".into())]);
     }
 
     #[test]
