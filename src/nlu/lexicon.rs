@@ -112,7 +112,8 @@ impl Lexicon {
             return Some(fixed.clone());
         }
         let len = word.chars().count();
-        if len < 4 || !word.chars().all(|c| c.is_ascii_lowercase()) {
+        // A stopword is spelt right by definition ("that" is not a typo of "than").
+        if len < 4 || !word.chars().all(|c| c.is_ascii_lowercase()) || self.is_stop(word) {
             return None;
         }
         let canon = self.canonical(word);
@@ -243,6 +244,15 @@ mod tests {
         assert_eq!(stem("matches"), "match");
         assert_eq!(stem("moving"), stem("move"));
         assert_eq!(stem("ls"), "ls");
+    }
+
+    #[test]
+    fn stopwords_are_never_corrected() {
+        let mut l = Lexicon::default();
+        l.stop.insert("that".into());
+        l.vocab = vec!["than".into(), "delet".into()];
+        assert_eq!(l.correct("that"), None);
+        assert_eq!(l.correct("thab"), Some("than".into()));
     }
 
     #[test]
