@@ -30,6 +30,7 @@ pub fn takes_words(ty: &str) -> bool {
             | "branch"
             | "var"
             | "host"
+            | "ident"
     )
 }
 
@@ -49,6 +50,8 @@ pub fn fit(ty: &str, kind: Kind) -> Fit {
         "files" => (&[File, Glob, Ext, Path], &[Name, Quoted]),
         "glob" => (&[Glob, Ext], &[Quoted, File, Name]),
         "ext" => (&[Ext, Glob], &[Name]),
+        // A bare identifier (script, context, key): never a file or path.
+        "ident" => (&[Name, Quoted], &[]),
         "name" => (
             &[Name, Quoted],
             &[File, Path, Version, Host, EnvVar, Commit, Ip],

@@ -830,7 +830,10 @@ impl<'a> Scanner<'a> {
         {
             return Some(self.make(Kind::File, i, i, Value::Text));
         }
-        if FILE_EXT.is_match(text) && !text.chars().any(|c| c.is_whitespace()) {
+        if FILE_EXT.is_match(text)
+            && !text.chars().any(|c| c.is_whitespace())
+            && !is_image_reference(text)
+        {
             // name.unknownext: a file unless it looks like a host (handled above).
             return Some(self.make(Kind::File, i, i, Value::Text));
         }
@@ -1068,6 +1071,14 @@ impl<'a> Scanner<'a> {
         {
             return true;
         }
+        // "named proxy", "called build", "name it proxy": the next word is a name even when
+        // the knowledge base knows it as a word.
+        let named = i > 0
+            && (matches!(self.lower[i - 1].as_str(), "named" | "called")
+                || (i > 1 && self.lower[i - 1] == "it" && self.lower[i - 2] == "name"));
+        if named && !self.lexicon.is_stop(w) && !is_english_glue(w) {
+            return true;
+        }
         if text.starts_with('-') || text.is_empty() || known_word(w) || self.lexicon.is_stop(w) {
             return false;
         }
@@ -1092,6 +1103,17 @@ impl<'a> Scanner<'a> {
                 && !self.lexicon.numbers.contains_key(w)
                 && w.len() > 1
                 && !is_english_glue(w))
+    }
+}
+
+/// `ubuntu:22.04`, `python:3.12`: a name with a version tag, not a file with extension `04`.
+fn is_image_reference(text: &str) -> bool {
+    match text.rsplit_once(':') {
+        Some((name, tag)) => {
+            !name.is_empty()
+                && tag.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        }
+        None => false,
     }
 }
 
@@ -1379,12 +1401,27 @@ mod tests {
     }
 
     #[test]
+    fn words_after_named_are_names() {
+        // `scan` treats every plain word as known to the knowledge base.
+        assert_eq!(scan("run caddy named proxy"), [(Kind::Name, "proxy".into())]);
+        assert_eq!(scan("name it proxy"), [(Kind::Name, "proxy".into())]);
+        assert_eq!(scan("run a proxy"), []);
+    }
+
+    #[test]
+    fn image_tags_are_names_not_files() {
+        assert_eq!(scan("run ubuntu:22.04"), [(Kind::Name, "ubuntu:22.04".into())]);
+        assert_eq!(scan("pull python:3.12"), [(Kind::Name, "python:3.12".into())]);
+        assert_eq!(scan("open notes.txt"), [(Kind::File, "notes.txt".into())]);
+    }
+
+    #[test]
     fn os_names_after_as_are_accounts() {
         assert_eq!(
             scan("ssh to 10.0.0.5 as ubuntu"),
             [(Kind::Ip, "10.0.0.5".into()), (Kind::Name, "ubuntu".into())]
         );
-        assert_eq!(scan("install htop on ubuntu"), [(Kind::Name, "htop".into())]);
+        assert_eq!(scan("install htop on ubuntu"), []);
     }
 
     #[test]
