@@ -1071,10 +1071,10 @@ impl<'a> Scanner<'a> {
         {
             return true;
         }
-        // "named proxy", "called build", "name it proxy": the next word is a name even when
-        // the knowledge base knows it as a word.
+        // "named proxy", "called build", "name it proxy", "namespace ingress": the next word
+        // is a name even when the knowledge base knows it as a word.
         let named = i > 0
-            && (matches!(self.lower[i - 1].as_str(), "named" | "called")
+            && (matches!(self.lower[i - 1].as_str(), "named" | "called" | "namespace")
                 || (i > 1 && self.lower[i - 1] == "it" && self.lower[i - 2] == "name"));
         if named && !self.lexicon.is_stop(w) && !is_english_glue(w) {
             return true;
@@ -1406,6 +1406,7 @@ mod tests {
         assert_eq!(scan("run caddy named proxy"), [(Kind::Name, "proxy".into())]);
         assert_eq!(scan("name it proxy"), [(Kind::Name, "proxy".into())]);
         assert_eq!(scan("run a proxy"), []);
+        assert_eq!(scan("pods in namespace ingress"), [(Kind::Name, "ingress".into())]);
     }
 
     #[test]
