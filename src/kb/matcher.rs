@@ -569,6 +569,27 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         if vals.contains_key(&s.name) {
             continue;
         }
+        if slots::takes_words(&s.ty) && s.cue_only() {
+            // An extra the user asked for by its cue ("as admin", "with feature derive")
+            // takes the one left-over word right after the cue.
+            let cued = leftovers.iter().copied().find(|&i| {
+                !used_words.contains(&i) && {
+                    let t = a.words[i].token;
+                    t > 0
+                        && s.cues
+                            .iter()
+                            .any(|c| a.tokens[t - 1].text.eq_ignore_ascii_case(c))
+                }
+            });
+            if let Some(i) = cued {
+                used_words.insert(i);
+                vals.insert(
+                    s.name.clone(),
+                    Bound::Words(a.tokens[a.words[i].token].text.clone()),
+                );
+                continue;
+            }
+        }
         if slots::takes_words(&s.ty) && !s.cue_only() {
             let free: Vec<usize> = leftovers
                 .iter()

@@ -54,7 +54,7 @@ pub fn fit(ty: &str, kind: Kind) -> Fit {
         "ident" => (&[Name, Quoted], &[]),
         "name" => (
             &[Name, Quoted],
-            &[File, Path, Version, Host, EnvVar, Commit, Ip],
+            &[File, Path, Version, Host, EnvVar, Commit, Ip, UserHost],
         ),
         "text" | "words" => (&[Quoted], &[Name, File, EnvVar, Version, Glob]),
         "pattern" => (

@@ -824,6 +824,12 @@ impl<'a> Scanner<'a> {
             };
             return Some(self.make(Kind::Host, i, i, value));
         }
+        if HOME_DOTFILES.contains(&text) && self.unquoted(i) {
+            // "my .bashrc" is the one in the home directory, wherever the shell is.
+            let mut m = self.make(Kind::File, i, i, Value::Text);
+            m.text = format!("~/{text}");
+            return Some(m);
+        }
         if (FILE_EXT.is_match(text) && has_known_ext(text))
             || DOTFILE.is_match(text)
             || BARE_FILES.contains(&text)
@@ -1079,7 +1085,25 @@ impl<'a> Scanner<'a> {
         if named && !self.lexicon.is_stop(w) && !is_english_glue(w) {
             return true;
         }
-        if text.starts_with('-') || text.is_empty() || known_word(w) || self.lexicon.is_stop(w) {
+        // "open it in Preview", "with TextEdit": a capitalised word after in/with names an
+        // application even when it is also an ordinary word.
+        if i > 0
+            && text.chars().next().is_some_and(char::is_uppercase)
+            && text.chars().skip(1).all(|c| c.is_alphanumeric())
+            && matches!(
+                self.lower[i - 1].as_str(),
+                "in" | "with" | "using" | "app" | "application"
+            )
+            && !self.lexicon.is_stop(w)
+        {
+            return true;
+        }
+        if text.starts_with('-')
+            || text.is_empty()
+            || known_word(w)
+            || self.lexicon.is_stop(w)
+            || self.lexicon.misspellings.contains_key(w)
+        {
             return false;
         }
         let shaped = text
@@ -1105,6 +1129,25 @@ impl<'a> Scanner<'a> {
                 && !is_english_glue(w))
     }
 }
+
+/// Dotfiles that only ever live in the home directory.
+const HOME_DOTFILES: &[&str] = &[
+    ".bashrc",
+    ".bash_profile",
+    ".bash_history",
+    ".bash_aliases",
+    ".zshrc",
+    ".zprofile",
+    ".zshenv",
+    ".zsh_history",
+    ".profile",
+    ".vimrc",
+    ".gitconfig",
+    ".inputrc",
+    ".tmux.conf",
+    ".npmrc",
+    ".netrc",
+];
 
 /// `ubuntu:22.04`, `python:3.12`: a name with a version tag, not a file with extension `04`.
 fn is_image_reference(text: &str) -> bool {
@@ -1407,6 +1450,18 @@ mod tests {
         assert_eq!(scan("name it proxy"), [(Kind::Name, "proxy".into())]);
         assert_eq!(scan("run a proxy"), []);
         assert_eq!(scan("pods in namespace ingress"), [(Kind::Name, "ingress".into())]);
+        assert_eq!(scan("open it in Preview"), [(Kind::Name, "Preview".into())]);
+        assert_eq!(scan("open it in preview"), []);
+    }
+
+    #[test]
+    fn home_dotfiles_live_in_home() {
+        assert_eq!(scan("truncate my .bashrc"), [(Kind::File, "~/.bashrc".into())]);
+        assert_eq!(scan("cat .env"), [(Kind::File, ".env".into())]);
+        assert_eq!(
+            scan("cat ~/.zshrc"),
+            [(Kind::Path, "~/.zshrc".into())]
+        );
     }
 
     #[test]
