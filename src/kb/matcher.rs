@@ -330,8 +330,11 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
         }
     }
 
-    // Coverage: share of the request's values the recipe used.
-    let meaningful: Vec<usize> = (0..a.mentions.len()).collect();
+    // Coverage: share of the request's values the recipe used (a product name the recipe
+    // has as a word counts as neither).
+    let meaningful: Vec<usize> = (0..a.mentions.len())
+        .filter(|&i| !own_word(r, a, i))
+        .collect();
     let coverage = if meaningful.is_empty() {
         1.0
     } else {
@@ -345,6 +348,12 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
         .enumerate()
         .filter(|(_, w)| !w.stop)
         .collect();
+    // Words inside a value the recipe used (a product name) are explained by it.
+    let used_tokens: HashSet<usize> = b
+        .used_mentions
+        .iter()
+        .flat_map(|&i| a.mentions[i].first..=a.mentions[i].last)
+        .collect();
     let unexplained = if content.is_empty() {
         0.0
     } else {
@@ -352,6 +361,7 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
             .iter()
             .filter(|(i, w)| {
                 r.vocab.binary_search(&w.canon).is_err()
+                    && !used_tokens.contains(&w.token)
                     && !mod_words.contains(w.canon.as_str())
                     && !b.used_words.contains(i)
             })
@@ -480,10 +490,23 @@ pub fn select_template(r: &Recipe, os: Os, shell: Shell) -> Option<&str> {
         .find_map(|k| r.run.get(k).map(String::as_str))
 }
 
+/// Whether mention `i` is a product name ("postgres") that this recipe uses as a word
+/// ("connect to postgres database {db}"): then it is the recipe's subject, not a value.
+fn own_word(r: &Recipe, a: &Analysis, i: usize) -> bool {
+    let m = &a.mentions[i];
+    a.words
+        .iter()
+        .any(|w| w.token == m.first && r.vocab.binary_search(&w.canon).is_ok())
+}
+
 /// Bind mentions and left-over words to slots: cued values first, then by position.
 fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
     let mut vals: HashMap<String, Bound> = HashMap::new();
-    let mut used: HashSet<usize> = HashSet::new();
+    // A product name the recipe itself talks about is never a value.
+    let mut used: HashSet<usize> = (0..a.mentions.len())
+        .filter(|&i| own_word(r, a, i))
+        .collect();
+    let own: HashSet<usize> = used.clone();
     let mut missing = Vec::new();
 
     // Pass 1: slots with cues take mentions their cues point at. A value that only
@@ -631,6 +654,9 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         }
     }
     extend_command_args(r, a, &mut vals, &mut used);
+    for i in &own {
+        used.remove(i);
+    }
     Binding {
         vals,
         used_mentions: used,

@@ -583,7 +583,7 @@ impl<'a> Scanner<'a> {
         self.lexicon.numbers.get(w).map(|&n| n as f64)
     }
 
-    fn make(&self, kind: Kind, first: usize, last: usize, value: Value) -> Mention {
+    pub(crate) fn make(&self, kind: Kind, first: usize, last: usize, value: Value) -> Mention {
         let text = if first == last {
             self.tokens[first].text.clone()
         } else {

@@ -25,6 +25,10 @@ pub struct LexiconSource {
     /// Common misspellings the edit-distance correction would get wrong.
     #[serde(default)]
     pub misspellings: HashMap<String, String>,
+    /// Software that requests name as a value ("restart nginx", "pid of postgres") and
+    /// recipes name as a word ("connect to postgres"): such a word is both.
+    #[serde(default)]
+    pub products: Vec<String>,
 }
 
 /// The compiled lexicon used at run time (and by the build script).
@@ -39,6 +43,8 @@ pub struct Lexicon {
     /// Place phrases (lower-case, space-separated words) → path.
     pub places: Vec<(Vec<String>, String)>,
     pub misspellings: HashMap<String, String>,
+    #[serde(default)]
+    pub products: HashSet<String>,
     /// Every canonical word the knowledge base knows; typo correction targets.
     pub vocab: Vec<String>,
 }
@@ -88,6 +94,7 @@ impl Lexicon {
             filetypes: src.filetypes,
             places,
             misspellings: src.misspellings,
+            products: src.products.iter().map(|s| s.to_lowercase()).collect(),
             vocab: Vec::new(),
         }
     }

@@ -142,6 +142,12 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
             i += 1;
             continue;
         }
+        if lexicon.products.contains(&lower) && !tokens[i].is_quoted() {
+            // A product name is a value and a word at once: "pid of postgres" binds it,
+            // "connect to postgres" matches on it.
+            terms.push(Kind::Name.symbol().to_string());
+            mentions.push(scanner.make(Kind::Name, i, i, Value::Text));
+        }
         for part in expand_word(&lower, lexicon) {
             let stop = lexicon.is_stop(&part);
             let canon = lexicon.canonical(&part);
