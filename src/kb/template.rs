@@ -212,10 +212,7 @@ mod tests {
     #[test]
     fn escaped_brace_is_not_a_reference() {
         let t = "curl -w '%\\{http_code}' {url}";
-        assert_eq!(
-            r(t, &[("url", "u")]).unwrap(),
-            "curl -w '%{http_code}' u"
-        );
+        assert_eq!(r(t, &[("url", "u")]).unwrap(), "curl -w '%{http_code}' u");
         assert_eq!(references(t), vec!["url".to_string()]);
         assert_eq!(r("a \\{b} \\x", &[]).unwrap(), "a {b} \\x");
     }

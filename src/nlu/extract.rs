@@ -57,6 +57,8 @@ re!(
 re!(PORT_COLON, r"^:(\d{1,5})$");
 re!(PORT_MAP, r"^(\d{1,5}):(\d{1,5})$");
 re!(NUMBER, r"^[-+]?\d+(?:\.\d+)?$");
+// `50%`, `720p`, `800px`, `30fps`: a number with a unit that only says what it counts.
+re!(UNIT_NUMBER, r"^(?i)(\d+(?:\.\d+)?)(%|p|px|fps)$");
 re!(ORDINAL, r"^(?i)(\d+)(?:st|nd|rd|th)$");
 re!(ENV_VAR, r"^\$?\{?[A-Z][A-Z0-9_]*\}?$");
 re!(SHELL_VAR, r"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$");
@@ -739,6 +741,11 @@ impl<'a> Scanner<'a> {
         if SIGNAL.is_match(text) {
             return Some(self.make(Kind::Signal, i, i, Value::Text));
         }
+        if let Some(c) = UNIT_NUMBER.captures(text) {
+            if let Ok(n) = c[1].parse::<f64>() {
+                return Some(self.make(Kind::Number, i, i, Value::Number(n)));
+            }
+        }
         if let Some(n) = self.number_at(i) {
             // "N to M" / "N through M" / "N-M" ranges of plain numbers.
             if matches!(self.word(i + 1), Some("to" | "through" | "thru" | "and"))
@@ -1080,8 +1087,10 @@ impl<'a> Scanner<'a> {
         // "named proxy", "called build", "name it proxy", "namespace ingress": the next word
         // is a name even when the knowledge base knows it as a word.
         let named = i > 0
-            && (matches!(self.lower[i - 1].as_str(), "named" | "called" | "namespace")
-                || (i > 1 && self.lower[i - 1] == "it" && self.lower[i - 2] == "name"));
+            && (matches!(
+                self.lower[i - 1].as_str(),
+                "named" | "called" | "namespace" | "symlink"
+            ) || (i > 1 && self.lower[i - 1] == "it" && self.lower[i - 2] == "name"));
         if named && !self.lexicon.is_stop(w) && !is_english_glue(w) {
             return true;
         }
@@ -1154,7 +1163,9 @@ fn is_image_reference(text: &str) -> bool {
     match text.rsplit_once(':') {
         Some((name, tag)) => {
             !name.is_empty()
-                && tag.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+                && tag
+                    .split('.')
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
         }
         None => false,
     }
@@ -1446,28 +1457,49 @@ mod tests {
     #[test]
     fn words_after_named_are_names() {
         // `scan` treats every plain word as known to the knowledge base.
-        assert_eq!(scan("run caddy named proxy"), [(Kind::Name, "proxy".into())]);
+        assert_eq!(
+            scan("run caddy named proxy"),
+            [(Kind::Name, "proxy".into())]
+        );
         assert_eq!(scan("name it proxy"), [(Kind::Name, "proxy".into())]);
         assert_eq!(scan("run a proxy"), []);
-        assert_eq!(scan("pods in namespace ingress"), [(Kind::Name, "ingress".into())]);
+        assert_eq!(
+            scan("pods in namespace ingress"),
+            [(Kind::Name, "ingress".into())]
+        );
         assert_eq!(scan("open it in Preview"), [(Kind::Name, "Preview".into())]);
         assert_eq!(scan("open it in preview"), []);
     }
 
     #[test]
     fn home_dotfiles_live_in_home() {
-        assert_eq!(scan("truncate my .bashrc"), [(Kind::File, "~/.bashrc".into())]);
-        assert_eq!(scan("cat .env"), [(Kind::File, ".env".into())]);
         assert_eq!(
-            scan("cat ~/.zshrc"),
-            [(Kind::Path, "~/.zshrc".into())]
+            scan("truncate my .bashrc"),
+            [(Kind::File, "~/.bashrc".into())]
         );
+        assert_eq!(scan("cat .env"), [(Kind::File, ".env".into())]);
+        assert_eq!(scan("cat ~/.zshrc"), [(Kind::Path, "~/.zshrc".into())]);
+    }
+
+    #[test]
+    fn numbers_with_media_units() {
+        assert_eq!(
+            scan("resize to 50% then 720p"),
+            [(Kind::Number, "50%".into()), (Kind::Number, "720p".into())]
+        );
+        assert_eq!(scan("at 30fps")[0], (Kind::Number, "30fps".into()));
     }
 
     #[test]
     fn image_tags_are_names_not_files() {
-        assert_eq!(scan("run ubuntu:22.04"), [(Kind::Name, "ubuntu:22.04".into())]);
-        assert_eq!(scan("pull python:3.12"), [(Kind::Name, "python:3.12".into())]);
+        assert_eq!(
+            scan("run ubuntu:22.04"),
+            [(Kind::Name, "ubuntu:22.04".into())]
+        );
+        assert_eq!(
+            scan("pull python:3.12"),
+            [(Kind::Name, "python:3.12".into())]
+        );
         assert_eq!(scan("open notes.txt"), [(Kind::File, "notes.txt".into())]);
     }
 
@@ -1486,10 +1518,7 @@ mod tests {
             scan("kill -9 4242"),
             [(Kind::Signal, "-9".into()), (Kind::Number, "4242".into())]
         );
-        assert_eq!(
-            scan("pkill -HUP nginx")[0],
-            (Kind::Signal, "-HUP".into())
-        );
+        assert_eq!(scan("pkill -HUP nginx")[0], (Kind::Signal, "-HUP".into()));
         assert_eq!(scan("show -9 lines")[0], (Kind::Number, "-9".into()));
     }
 
