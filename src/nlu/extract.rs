@@ -4,71 +4,10 @@
 //! more tokens. Order matters: a URL is checked before a path, a size (`50mb`) before a
 //! number, a quoted string before everything.
 
-use once_cell::sync::Lazy;
-use regex::Regex;
-
 use super::lexer::Token;
 use super::lexicon::Lexicon;
 use super::mention::{Cmp, Kind, Mention, Rel, TimeUnit, Value};
-
-macro_rules! re {
-    ($name:ident, $pat:expr) => {
-        static $name: Lazy<Regex> = Lazy::new(|| Regex::new($pat).expect(stringify!($name)));
-    };
-}
-
-re!(URL, r"^(?i:[a-z][a-z0-9+.-]*://\S+)$");
-re!(ASSIGN, r"^[A-Za-z_][A-Za-z0-9_]*=\S*$");
-re!(
-    USER_HOST,
-    r"^([A-Za-z0-9._-]+)@([A-Za-z0-9._-]+)(?::(\S*))?$"
-);
-re!(IPV4, r"^(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5}))?$");
-re!(DATE, r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$");
-re!(
-    CLOCK,
-    r"^(?i:\d{1,2}:\d{2}(?::\d{2})?(?:am|pm)?|\d{1,2}(?:am|pm))$"
-);
-re!(
-    SIZE_ONE,
-    r"^(?i)(\d+(?:\.\d+)?)([kmgt]i?b?|b|bytes?|megs?|gigs?|kilobytes?|megabytes?|gigabytes?|terabytes?)$"
-);
-re!(
-    DURATION_ONE,
-    r"^(?i)(\d+(?:\.\d+)?)(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|months?|y|yrs?|years?)$"
-);
-re!(RANGE, r"^(\d+)[-–](\d+)$");
-re!(OCTAL, r"^0?[0-7]{3}$");
-re!(
-    SYMBOLIC_MODE,
-    r"^[ugoa]*[-+=][rwxXst]+(?:,[ugoa]*[-+=][rwxXst]+)*$"
-);
-re!(
-    SIGNAL,
-    r"^(?:SIG[A-Z0-9]+|HUP|INT|QUIT|KILL|TERM|USR1|USR2|STOP|CONT|WINCH)$"
-);
-// `-9`, `-HUP`, `-SIGKILL` right after kill/pkill/killall: a signal, not a number or flag.
-re!(KILL_OPTION, r"^-(?:\d{1,2}|SIG[A-Z0-9]+|[A-Z][A-Z0-9]+)$");
-re!(COMMIT, r"^(?:[0-9a-f]{7,40}|HEAD(?:[~^]\d*)*|@\{\d+\})$");
-re!(
-    VERSION,
-    r"^(?:v\d+(?:\.\d+)*(?:[-+][\w.]+)?|\d+\.\d+\.\d+(?:[-+][\w.]+)?)$"
-);
-re!(PORT_COLON, r"^:(\d{1,5})$");
-re!(PORT_MAP, r"^(\d{1,5}):(\d{1,5})$");
-re!(NUMBER, r"^[-+]?\d+(?:\.\d+)?$");
-// `50%`, `720p`, `800px`, `30fps`: a number with a unit that only says what it counts.
-re!(UNIT_NUMBER, r"^(?i)(\d+(?:\.\d+)?)(%|p|px|fps)$");
-re!(ORDINAL, r"^(?i)(\d+)(?:st|nd|rd|th)$");
-re!(ENV_VAR, r"^\$?\{?[A-Z][A-Z0-9_]*\}?$");
-re!(SHELL_VAR, r"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$");
-re!(FLAG, r"^--?[A-Za-z][\w-]*(?:=\S*)?$");
-re!(
-    HOST,
-    r"^(?i:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+([a-z]{2,12}))$"
-);
-re!(FILE_EXT, r"^[^/\s]*[^./\s]\.([A-Za-z0-9]{1,10})$");
-re!(DOTFILE, r"^\.[A-Za-z0-9_][A-Za-z0-9_.-]*$");
+use super::shapes;
 
 /// Top-level domains that mark a host name (rather than a file with that extension).
 const TLDS: &[&str] = &[
@@ -514,13 +453,13 @@ fn is_size_unit_word(w: &str) -> bool {
 pub struct Scanner<'a> {
     pub tokens: &'a [Token],
     pub lower: Vec<String>,
-    pub lexicon: &'a Lexicon,
+    pub lexicon: &'a Lexicon<'a>,
     /// Whether the request talks about permissions (then `640` is a mode, not a number).
     pub permission_context: bool,
 }
 
 impl<'a> Scanner<'a> {
-    pub fn new(tokens: &'a [Token], lexicon: &'a Lexicon) -> Scanner<'a> {
+    pub fn new(tokens: &'a [Token], lexicon: &'a Lexicon<'a>) -> Scanner<'a> {
         let lower: Vec<String> = tokens.iter().map(|t| lower(&t.text)).collect();
         let permission_context = lower.iter().any(|w| {
             matches!(
@@ -576,11 +515,11 @@ impl<'a> Scanner<'a> {
         if !self.unquoted(i) {
             return None;
         }
-        if NUMBER.is_match(w) {
+        if shapes::is_number(w) {
             return w.parse().ok();
         }
-        if let Some(c) = ORDINAL.captures(w) {
-            return c[1].parse().ok();
+        if let Some(n) = shapes::ordinal(w) {
+            return n.parse().ok();
         }
         self.lexicon.numbers.get(w).map(|&n| n as f64)
     }
@@ -672,36 +611,36 @@ impl<'a> Scanner<'a> {
             };
             return Some(self.make(kind, i, i, Value::Text));
         }
-        if URL.is_match(text) {
+        if shapes::is_url(text) {
             return Some(self.make(Kind::Url, i, i, Value::Text));
         }
-        if ASSIGN.is_match(text) && !text.starts_with('-') {
+        if shapes::is_assignment(text) {
             return Some(self.make(Kind::Assign, i, i, Value::Text));
         }
-        if let Some(c) = USER_HOST.captures(text) {
+        if let Some((user, host, path)) = shapes::user_host(text) {
             let value = Value::UserHost {
-                user: Some(c[1].to_string()),
-                host: c[2].to_string(),
-                path: c.get(3).map(|m| m.as_str().to_string()),
+                user: Some(user.to_string()),
+                host: host.to_string(),
+                path: path.map(str::to_string),
             };
             return Some(self.make(Kind::UserHost, i, i, value));
         }
-        if let Some(c) = IPV4.captures(text) {
+        if let Some((addr, _port)) = shapes::ipv4(text) {
             let value = Value::UserHost {
                 user: None,
-                host: c[1].to_string(),
+                host: addr.to_string(),
                 path: None,
             };
             return Some(self.make(Kind::Ip, i, i, value));
         }
-        if DATE.is_match(text) {
+        if shapes::is_date(text) {
             // "2024-06-01 15:00" is one date-time.
-            if self.word(i + 1).is_some_and(|n| CLOCK.is_match(n)) {
+            if self.word(i + 1).is_some_and(shapes::is_clock) {
                 return Some(self.make(Kind::Date, i, i + 1, Value::Text));
             }
             return Some(self.make(Kind::Date, i, i, Value::Text));
         }
-        if CLOCK.is_match(w) {
+        if shapes::is_clock(w) {
             return Some(self.make(Kind::Clock, i, i, Value::Text));
         }
         if let Some(m) = self.size(i) {
@@ -710,46 +649,43 @@ impl<'a> Scanner<'a> {
         if let Some(m) = self.duration(i) {
             return Some(m);
         }
-        if let Some(c) = RANGE.captures(text) {
-            let (a, b) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0));
+        if let Some((a, b)) = shapes::range(text) {
             return Some(self.make(Kind::Range, i, i, Value::Range(a, b)));
         }
-        if let Some(c) = PORT_MAP.captures(text) {
-            let _ = c;
+        if shapes::is_port_map(text) {
             return Some(self.make(Kind::PortMap, i, i, Value::Text));
         }
-        if let Some(c) = PORT_COLON.captures(text) {
-            let n: f64 = c[1].parse().unwrap_or(0.0);
+        if let Some(p) = shapes::colon_port(text) {
+            let n: f64 = p.parse().unwrap_or(0.0);
             let mut m = self.make(Kind::Port, i, i, Value::Number(n));
-            m.text = c[1].to_string();
+            m.text = p.to_string();
             return Some(m);
         }
-        if SYMBOLIC_MODE.is_match(text) {
+        if shapes::is_symbolic_mode(text) {
             return Some(self.make(Kind::Mode, i, i, Value::Text));
         }
-        if OCTAL.is_match(text) && self.permission_context {
+        if shapes::is_octal_mode(text) && self.permission_context {
             return Some(self.make(Kind::Mode, i, i, Value::Text));
         }
-        if KILL_OPTION.is_match(text)
+        if shapes::is_kill_option(text)
             && matches!(
                 self.word(i.wrapping_sub(1)),
                 Some("kill" | "pkill" | "killall")
             )
         {
+            // `kill -9 4242`: the option is a signal, not a number or a flag.
             return Some(self.make(Kind::Signal, i, i, Value::Text));
         }
-        if SIGNAL.is_match(text) {
+        if shapes::is_signal(text) {
             return Some(self.make(Kind::Signal, i, i, Value::Text));
         }
-        if let Some(c) = UNIT_NUMBER.captures(text) {
-            if let Ok(n) = c[1].parse::<f64>() {
-                return Some(self.make(Kind::Number, i, i, Value::Number(n)));
-            }
+        if let Some(n) = shapes::unit_number(text).and_then(|n| n.parse::<f64>().ok()) {
+            return Some(self.make(Kind::Number, i, i, Value::Number(n)));
         }
         if let Some(n) = self.number_at(i) {
             // "N to M" / "N through M" / "N-M" ranges of plain numbers.
             if matches!(self.word(i + 1), Some("to" | "through" | "thru" | "and"))
-                && self.word(i).is_some_and(|x| NUMBER.is_match(x))
+                && self.word(i).is_some_and(shapes::is_number)
                 && matches!(
                     self.word(i.saturating_sub(1)),
                     Some("lines" | "line" | "from" | "between" | "numbers" | "range")
@@ -772,21 +708,22 @@ impl<'a> Scanner<'a> {
             }
             return Some(self.make(Kind::Number, i, i, Value::Number(n)));
         }
-        if COMMIT.is_match(text)
-            && (text.starts_with("HEAD") || text.starts_with('@') || looks_like_hash(text))
-        {
+        if shapes::is_commit(text) {
             return Some(self.make(Kind::Commit, i, i, Value::Text));
         }
-        if VERSION.is_match(text) {
+        if shapes::is_version(text) {
             return Some(self.make(Kind::Version, i, i, Value::Text));
         }
-        if SHELL_VAR.is_match(text) {
+        if shapes::is_shell_var(text) {
             return Some(self.make(Kind::EnvVar, i, i, Value::Text));
         }
-        if ENV_VAR.is_match(text) && text.len() >= 2 && (text.contains('_') || is_known_env(text)) {
+        if shapes::is_upper_var(text)
+            && text.len() >= 2
+            && (text.contains('_') || is_known_env(text))
+        {
             return Some(self.make(Kind::EnvVar, i, i, Value::Text));
         }
-        if FLAG.is_match(text) {
+        if shapes::is_flag(text) {
             return Some(self.make(Kind::Flag, i, i, Value::Text));
         }
         if text.contains('*') || text.contains('?') && text.len() > 1 {
@@ -811,8 +748,8 @@ impl<'a> Scanner<'a> {
         {
             return Some(self.make(Kind::Path, i, i, Value::Text));
         }
-        if let Some(c) = HOST.captures(text) {
-            let tld = c[1].to_ascii_lowercase();
+        if let Some(tld) = shapes::host_tld(text) {
+            let tld = tld.to_ascii_lowercase();
             let is_file_ext = FILE_EXTS.contains(&tld.as_str());
             if TLDS.contains(&tld.as_str()) && !is_file_ext {
                 let value = Value::UserHost {
@@ -837,16 +774,13 @@ impl<'a> Scanner<'a> {
             m.text = format!("~/{text}");
             return Some(m);
         }
-        if (FILE_EXT.is_match(text) && has_known_ext(text))
-            || DOTFILE.is_match(text)
+        if (shapes::file_ext(text).is_some() && has_known_ext(text))
+            || shapes::is_dotfile(text)
             || BARE_FILES.contains(&text)
         {
             return Some(self.make(Kind::File, i, i, Value::Text));
         }
-        if FILE_EXT.is_match(text)
-            && !text.chars().any(|c| c.is_whitespace())
-            && !is_image_reference(text)
-        {
+        if shapes::file_ext(text).is_some() && !shapes::is_image_reference(text) {
             // name.unknownext: a file unless it looks like a host (handled above).
             return Some(self.make(Kind::File, i, i, Value::Text));
         }
@@ -861,13 +795,14 @@ impl<'a> Scanner<'a> {
         if !self.unquoted(i) {
             return None;
         }
-        let (amount, unit, last) = if let Some(c) = SIZE_ONE.captures(text) {
-            let unit = c[2].to_string();
+        let one = shapes::split_number(text).filter(|(_, u)| size_multiplier(u).is_some());
+        let (amount, unit, last) = if let Some((num, unit)) = one {
+            let unit = unit.to_string();
             // `5m` alone is ambiguous (minutes or megabytes): a size only after a comparison.
             if unit.eq_ignore_ascii_case("m") && self.size_cmp(i) == Cmp::Unspecified {
                 return None;
             }
-            (c[1].parse::<f64>().ok()?, unit, i)
+            (num.parse::<f64>().ok()?, unit, i)
         } else {
             let n = self.number_at(i)?;
             let next = self.word(i + 1)?;
@@ -894,8 +829,9 @@ impl<'a> Scanner<'a> {
             "tomorrow" => return day(1),
             _ => {}
         }
-        let (amount, unit, last) = if let Some(c) = DURATION_ONE.captures(w) {
-            (c[1].parse::<f64>().ok()?, unit_of_word(&c[2])?, i)
+        let one = shapes::split_number(w).and_then(|(n, u)| Some((n, unit_of_word(u)?)));
+        let (amount, unit, last) = if let Some((num, unit)) = one {
+            (num.parse::<f64>().ok()?, unit, i)
         } else if let Some(unit) = unit_of_word(w).filter(|_| w.len() > 2) {
             // "last week", "past hour", "an hour", "a day": one unit.
             let prev = self.word(i.wrapping_sub(1)).unwrap_or("");
@@ -974,7 +910,12 @@ impl<'a> Scanner<'a> {
         // plurals ("pdfs", "jpgs") do on their own.
         let plural_type = w.ends_with('s') && !file_word;
         if file_word || plural_type {
-            return Some(self.make(Kind::Ext, i, i, Value::Ext(exts.clone())));
+            return Some(self.make(
+                Kind::Ext,
+                i,
+                i,
+                Value::Ext(exts.iter().map(|e| e.to_string()).collect()),
+            ));
         }
         None
     }
@@ -982,13 +923,14 @@ impl<'a> Scanner<'a> {
     /// Place words: "here", "current directory", "my home", "the root".
     fn place(&self, i: usize) -> Option<Mention> {
         for (words, path) in &self.lexicon.places {
+            let path: &str = path;
             let n = words.len();
             if i + n > self.lower.len() {
                 continue;
             }
             if (0..n).all(|k| self.lower[i + k] == words[k] && self.unquoted(i + k)) {
                 let mut m = self.make(Kind::Path, i, i + n - 1, Value::Text);
-                m.text = path.clone();
+                m.text = path.to_string();
                 return Some(m);
             }
         }
@@ -1076,35 +1018,32 @@ impl<'a> Scanner<'a> {
     fn is_name(&self, i: usize, known_word: &dyn Fn(&str) -> bool) -> bool {
         let text = self.tokens[i].text.as_str();
         let w = self.lower[i].as_str();
+        let prev = if i > 0 {
+            self.lower[i - 1].as_str()
+        } else {
+            ""
+        };
         // OS names are stopwords (the OS is context), but after "as" or "user" they are
         // account names: "ssh in as ubuntu".
         if matches!(w, "ubuntu" | "debian" | "fedora" | "centos" | "alpine")
-            && i > 0
-            && matches!(self.lower[i - 1].as_str(), "as" | "user" | "username")
+            && matches!(prev, "as" | "user" | "username")
         {
-            return true;
-        }
-        // "named proxy", "called build", "name it proxy", "namespace ingress": the next word
-        // is a name even when the knowledge base knows it as a word.
-        let named = i > 0
-            && (matches!(
-                self.lower[i - 1].as_str(),
-                "named" | "called" | "namespace" | "symlink"
-            ) || (i > 1 && self.lower[i - 1] == "it" && self.lower[i - 2] == "name"));
-        if named && !self.lexicon.is_stop(w) && !is_english_glue(w) {
             return true;
         }
         // "open it in Preview", "with TextEdit": a capitalised word after in/with names an
         // application even when it is also an ordinary word.
-        if i > 0
-            && text.chars().next().is_some_and(char::is_uppercase)
+        if text.starts_with(|c: char| c.is_uppercase())
             && text.chars().skip(1).all(|c| c.is_alphanumeric())
-            && matches!(
-                self.lower[i - 1].as_str(),
-                "in" | "with" | "using" | "app" | "application"
-            )
+            && matches!(prev, "in" | "with" | "using" | "app" | "application")
             && !self.lexicon.is_stop(w)
         {
+            return true;
+        }
+        // "named proxy", "called build", "name it proxy", "namespace ingress", "the symlink
+        // live": the next word is a name even when the knowledge base knows it as a word.
+        let named = matches!(prev, "named" | "called" | "namespace" | "symlink")
+            || (prev == "it" && i > 1 && self.lower[i - 2] == "name");
+        if named && !self.lexicon.is_stop(w) && !is_english_glue(w) {
             return true;
         }
         if text.starts_with('-')
@@ -1157,19 +1096,6 @@ const HOME_DOTFILES: &[&str] = &[
     ".npmrc",
     ".netrc",
 ];
-
-/// `ubuntu:22.04`, `python:3.12`: a name with a version tag, not a file with extension `04`.
-fn is_image_reference(text: &str) -> bool {
-    match text.rsplit_once(':') {
-        Some((name, tag)) => {
-            !name.is_empty()
-                && tag
-                    .split('.')
-                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-        }
-        None => false,
-    }
-}
 
 /// Function words that are never names even when the KB vocabulary lacks them.
 fn is_english_glue(w: &str) -> bool {
@@ -1236,10 +1162,6 @@ fn is_english_glue(w: &str) -> bool {
     )
 }
 
-fn looks_like_hash(s: &str) -> bool {
-    s.chars().any(|c| c.is_ascii_digit()) && s.chars().any(|c| c.is_ascii_alphabetic())
-}
-
 fn has_known_ext(s: &str) -> bool {
     s.rsplit('.')
         .next()
@@ -1291,18 +1213,16 @@ fn is_known_env(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::lexer::tokenize;
+    use super::super::lexicon::Dict;
     use super::*;
 
-    fn lex() -> Lexicon {
-        let mut l = Lexicon::default();
-        l.filetypes.insert("python".into(), vec!["py".into()]);
-        l.filetypes.insert("pdfs".into(), vec!["pdf".into()]);
-        l.numbers.insert("five".into(), 5);
-        l.places = vec![
-            (vec!["current".into(), "directory".into()], ".".into()),
-            (vec!["here".into()], ".".into()),
-        ];
-        l
+    fn lex() -> Lexicon<'static> {
+        Lexicon {
+            filetypes: Dict::from_pairs(vec![("python", vec!["py"]), ("pdfs", vec!["pdf"])]),
+            numbers: Dict::from_pairs(vec![("five", 5)]),
+            places: vec![(vec!["current", "directory"], "."), (vec!["here"], ".")],
+            ..Default::default()
+        }
     }
 
     fn scan(text: &str) -> Vec<(Kind, String)> {
@@ -1455,6 +1375,25 @@ mod tests {
     }
 
     #[test]
+    fn kill_options_are_signals() {
+        assert_eq!(
+            scan("kill -9 4242"),
+            [(Kind::Signal, "-9".into()), (Kind::Number, "4242".into())]
+        );
+        assert_eq!(scan("pkill -HUP nginx")[0], (Kind::Signal, "-HUP".into()));
+        assert_eq!(scan("show -9 lines")[0], (Kind::Number, "-9".into()));
+    }
+
+    #[test]
+    fn os_names_after_as_are_accounts() {
+        assert_eq!(
+            scan("ssh to 10.0.0.5 as ubuntu"),
+            [(Kind::Ip, "10.0.0.5".into()), (Kind::Name, "ubuntu".into())]
+        );
+        assert_eq!(scan("install htop on ubuntu"), []);
+    }
+
+    #[test]
     fn words_after_named_are_names() {
         // `scan` treats every plain word as known to the knowledge base.
         assert_eq!(
@@ -1472,6 +1411,15 @@ mod tests {
     }
 
     #[test]
+    fn numbers_with_media_units() {
+        assert_eq!(
+            scan("resize to 50% then 720p"),
+            [(Kind::Number, "50%".into()), (Kind::Number, "720p".into())]
+        );
+        assert_eq!(scan("at 30fps")[0], (Kind::Number, "30fps".into()));
+    }
+
+    #[test]
     fn home_dotfiles_live_in_home() {
         assert_eq!(
             scan("truncate my .bashrc"),
@@ -1479,15 +1427,6 @@ mod tests {
         );
         assert_eq!(scan("cat .env"), [(Kind::File, ".env".into())]);
         assert_eq!(scan("cat ~/.zshrc"), [(Kind::Path, "~/.zshrc".into())]);
-    }
-
-    #[test]
-    fn numbers_with_media_units() {
-        assert_eq!(
-            scan("resize to 50% then 720p"),
-            [(Kind::Number, "50%".into()), (Kind::Number, "720p".into())]
-        );
-        assert_eq!(scan("at 30fps")[0], (Kind::Number, "30fps".into()));
     }
 
     #[test]
@@ -1501,25 +1440,6 @@ mod tests {
             [(Kind::Name, "python:3.12".into())]
         );
         assert_eq!(scan("open notes.txt"), [(Kind::File, "notes.txt".into())]);
-    }
-
-    #[test]
-    fn os_names_after_as_are_accounts() {
-        assert_eq!(
-            scan("ssh to 10.0.0.5 as ubuntu"),
-            [(Kind::Ip, "10.0.0.5".into()), (Kind::Name, "ubuntu".into())]
-        );
-        assert_eq!(scan("install htop on ubuntu"), []);
-    }
-
-    #[test]
-    fn kill_options_are_signals() {
-        assert_eq!(
-            scan("kill -9 4242"),
-            [(Kind::Signal, "-9".into()), (Kind::Number, "4242".into())]
-        );
-        assert_eq!(scan("pkill -HUP nginx")[0], (Kind::Signal, "-HUP".into()));
-        assert_eq!(scan("show -9 lines")[0], (Kind::Number, "-9".into()));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Natural-language understanding of a request: tokens, typed values ("mentions") and the
 //! terms used for matching.
 //!
-//! This module is self-contained (std, regex, once_cell, serde) because the build script
+//! This module is self-contained (std and serde only) because the build script
 //! compiles it too: recipe phrasings go through exactly the same analysis at build time as
 //! requests do at run time, so both sides of a match always agree.
 
@@ -9,9 +9,10 @@ pub mod extract;
 pub mod lexer;
 pub mod lexicon;
 pub mod mention;
+pub mod shapes;
 
 pub use lexer::Token;
-pub use lexicon::{Lexicon, LexiconSource};
+pub use lexicon::{Dict, Lexicon, LexiconSource};
 pub use mention::{Cmp, Kind, Mention, Rel, TimeUnit, Value};
 
 /// One normalised word of the request (a token may yield several: "don't" → "do", "not").
@@ -103,9 +104,7 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
     let scanner = extract::Scanner::new(&tokens, lexicon);
     let known = |w: &str| {
         let c = lexicon.canonical(w);
-        lexicon.vocab.binary_search(&c).is_ok()
-            || lexicon.is_stop(w)
-            || lexicon.abbrev.contains_key(w)
+        lexicon.knows(&c) || lexicon.is_stop(w) || lexicon.abbrev.contains_key(w)
     };
     let mut words = Vec::new();
     let mut mentions = Vec::new();
@@ -142,7 +141,7 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
             i += 1;
             continue;
         }
-        if lexicon.products.contains(&lower) && !tokens[i].is_quoted() {
+        if lexicon.is_product(&lower) && !tokens[i].is_quoted() {
             // A product name is a value and a word at once: "pid of postgres" binds it,
             // "connect to postgres" matches on it.
             terms.push(Kind::Name.symbol().to_string());
