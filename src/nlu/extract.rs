@@ -988,7 +988,10 @@ impl<'a> Scanner<'a> {
                 | "download"
                 | "downloads"
         );
-        if next_is_folder && !descriptive && !known_word(w)
+        // A file-type word names its folder ("the photos dir", "music folder") even when the
+        // knowledge base also knows it as a word.
+        let names_folder = !known_word(w) || self.lexicon.filetypes.contains_key(w);
+        if next_is_folder && !descriptive && names_folder
             || prev_is_folder
                 && !matches!(
                     w,
@@ -1372,6 +1375,16 @@ mod tests {
             scan("search for 'quarterly report'"),
             [(Kind::Quoted, "quarterly report".into())]
         );
+    }
+
+    #[test]
+    fn file_type_words_name_folders() {
+        // `scan` treats every plain word as known; "pdfs" is also a file type in `lex`.
+        assert_eq!(
+            scan("copy the pdfs dir to x/"),
+            [(Kind::Path, "pdfs".into()), (Kind::Path, "x/".into())]
+        );
+        assert_eq!(scan("the largest folder"), []);
     }
 
     #[test]
