@@ -586,16 +586,33 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         if vals.contains_key(&s.name) {
             continue;
         }
-        if slots::takes_words(&s.ty) && s.cue_only() {
-            // An extra the user asked for by its cue ("as admin", "with feature derive")
-            // takes the one left-over word right after the cue.
+        if slots::takes_words(&s.ty) && !s.cues.is_empty() {
+            // A slot with cues takes the left-over word its cue marks: right after the cue
+            // ("as admin", "with feature derive", "status of api"), or right before a kind
+            // word ("the logs table").
+            let is_cue = |t: usize| {
+                s.cues
+                    .iter()
+                    .any(|c| a.tokens[t].text.eq_ignore_ascii_case(c))
+            };
             let cued = leftovers.iter().copied().find(|&i| {
                 !used_words.contains(&i) && {
                     let t = a.words[i].token;
-                    t > 0
-                        && s.cues
-                            .iter()
-                            .any(|c| a.tokens[t - 1].text.eq_ignore_ascii_case(c))
+                    let mut before = t;
+                    while before > 0
+                        && matches!(
+                            a.tokens[before - 1].text.to_ascii_lowercase().as_str(),
+                            "the" | "a" | "an"
+                        )
+                    {
+                        before -= 1;
+                    }
+                    (before > 0 && is_cue(before - 1))
+                        || (t + 1 < a.tokens.len()
+                            && is_cue(t + 1)
+                            && !crate::nlu::mention::is_preposition(
+                                &a.tokens[t + 1].text.to_ascii_lowercase(),
+                            ))
                 }
             });
             if let Some(i) = cued {

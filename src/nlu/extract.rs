@@ -1027,9 +1027,12 @@ impl<'a> Scanner<'a> {
             ""
         };
         // OS names are stopwords (the OS is context), but after "as" or "user" they are
-        // account names: "ssh in as ubuntu".
+        // account names ("ssh in as ubuntu"), and next to container words they are images
+        // ("a debian container", "pull alpine").
+        let next = self.lower.get(i + 1).map(String::as_str).unwrap_or("");
         if matches!(w, "ubuntu" | "debian" | "fedora" | "centos" | "alpine")
-            && matches!(prev, "as" | "user" | "username")
+            && (matches!(prev, "as" | "user" | "username" | "run" | "pull" | "image")
+                || matches!(next, "container" | "containers" | "image" | "images"))
         {
             return true;
         }
@@ -1404,6 +1407,7 @@ mod tests {
             [(Kind::Ip, "10.0.0.5".into()), (Kind::Name, "ubuntu".into())]
         );
         assert_eq!(scan("install htop on ubuntu"), []);
+        assert_eq!(scan("a debian container"), [(Kind::Name, "debian".into())]);
     }
 
     #[test]
