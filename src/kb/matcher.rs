@@ -41,6 +41,9 @@ pub struct ScoreParts {
     pub unexplained: f32,
     /// How well bound values fit their slots' types (1 = all primary kinds).
     pub fit: f32,
+    /// Values taken from words the knowledge base knows as ordinary words ("install" as
+    /// a container name): a sign the recipe misread the request.
+    pub vague: f32,
     pub final_score: f32,
 }
 
@@ -174,12 +177,13 @@ pub fn propose(
     let mut out: Vec<Proposal> = Vec::new();
     for (i, blended) in order {
         let r = kb.recipe(i);
-        let Some(mut p) = realise(r, a, ctx, target) else {
+        let Some(mut p) = realise(r, a, ctx, target, &kb.index.lexicon) else {
             continue;
         };
         let coverage = p.score.coverage;
         let unexplained = p.score.unexplained;
-        let mut score = blended + 0.12 * coverage - 0.25 * unexplained + 0.06 * p.score.fit;
+        let mut score = blended + 0.12 * coverage - 0.25 * unexplained + 0.06 * p.score.fit
+            - 0.1 * p.score.vague;
         if !r.avoid.is_empty() && a.words.iter().any(|w| r.avoid.contains(&w.canon)) {
             score -= 0.2;
         }
@@ -247,6 +251,8 @@ struct Binding {
     vals: HashMap<String, Bound>,
     used_mentions: HashSet<usize>,
     used_words: HashSet<usize>,
+    /// Slots filled with a word their cue pointed at ("database reports").
+    cued_words: HashSet<String>,
     missing: Vec<String>,
 }
 
@@ -284,7 +290,13 @@ fn active_mods<'r>(r: &'r Recipe, seq: &[&str]) -> Vec<&'r Mod> {
 }
 
 /// Bind, render and score one recipe.
-fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Proposal> {
+fn realise(
+    r: &Recipe,
+    a: &Analysis,
+    ctx: &Context,
+    target: Target,
+    lexicon: &crate::nlu::Lexicon,
+) -> Option<Proposal> {
     let seq = a.sequence();
     let mods = active_mods(r, &seq);
     let mod_words: HashSet<&str> = mods
@@ -399,6 +411,16 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
     } else {
         fits.iter().sum::<f32>() / fits.len() as f32
     };
+    let vague = b
+        .vals
+        .iter()
+        .filter(|(name, v)| match v {
+            Bound::Words(w) if !b.cued_words.contains(name.as_str()) => w
+                .split_whitespace()
+                .all(|x| lexicon.knows(&lexicon.canonical(&x.to_lowercase()))),
+            _ => false,
+        })
+        .count() as f32;
     Some(Proposal {
         recipe: r.id.clone(),
         command,
@@ -410,6 +432,7 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
             coverage,
             unexplained,
             fit,
+            vague,
             ..Default::default()
         },
     })
@@ -582,6 +605,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         .map(|(i, _)| i)
         .collect();
     let mut used_words: HashSet<usize> = HashSet::new();
+    let mut cued_words: HashSet<String> = HashSet::new();
     for s in &r.slots {
         if vals.contains_key(&s.name) {
             continue;
@@ -617,6 +641,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
             });
             if let Some(i) = cued {
                 used_words.insert(i);
+                cued_words.insert(s.name.clone());
                 vals.insert(
                     s.name.clone(),
                     Bound::Words(a.tokens[a.words[i].token].text.clone()),
@@ -672,6 +697,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         vals,
         used_mentions: used,
         used_words,
+        cued_words,
         missing,
     }
 }

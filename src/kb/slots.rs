@@ -29,7 +29,6 @@ pub fn takes_words(ty: &str) -> bool {
             | "group"
             | "branch"
             | "var"
-            | "host"
             | "ident"
     )
 }
@@ -150,7 +149,11 @@ pub fn render_mention(ty: &str, fmt: Option<&str>, m: &Mention, t: Target) -> Op
             }),
             _ => Some(quote(text, sh)),
         },
-        "userhost" => Some(quote(text, sh)),
+        // `remote`: a scp/rsync destination, `host:` unless the value already names a path.
+        "userhost" => Some(match fmt {
+            Some("remote") if !text.contains(':') => format!("{}:", quote(text, sh)),
+            _ => quote(text, sh),
+        }),
         "mode" => Some(quote(text, sh)),
         "signal" => {
             let s = text.trim_start_matches('-');
@@ -549,6 +552,18 @@ mod tests {
         shell: Shell::Bash,
         os: Os::Linux,
     };
+
+    #[test]
+    fn remote_destinations_get_one_colon() {
+        let m = |t: &str| mention(Kind::UserHost, t, Value::Text);
+        let r = |t: &str| render_mention("userhost", Some("remote"), &m(t), T).unwrap();
+        assert_eq!(r("deploy@web1"), "deploy@web1:");
+        assert_eq!(r("deploy@web1:/srv/www"), "deploy@web1:/srv/www");
+        assert_eq!(
+            render_mention("userhost", None, &m("deploy@web1"), T).unwrap(),
+            "deploy@web1"
+        );
+    }
 
     #[test]
     fn path_without_extension_keeps_directory() {

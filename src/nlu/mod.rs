@@ -104,7 +104,10 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
     let scanner = extract::Scanner::new(&tokens, lexicon);
     let known = |w: &str| {
         let c = lexicon.canonical(w);
-        lexicon.knows(&c) || lexicon.is_stop(w) || lexicon.abbrev.contains_key(w)
+        lexicon.knows(&c)
+            || lexicon.is_stop(w)
+            || lexicon.abbrev.contains_key(w)
+            || expand_contraction(w).is_some()
     };
     let mut words = Vec::new();
     let mut mentions = Vec::new();
@@ -202,4 +205,27 @@ fn symbol_kind(symbol: &str) -> Kind {
     .into_iter()
     .find(|k| k.symbol() == symbol)
     .unwrap_or(Name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn product_names_are_values_and_words() {
+        let mut lexicon = Lexicon {
+            products: vec!["nginx"],
+            ..Lexicon::default()
+        };
+        lexicon.set_vocab(["restart".to_string(), "nginx".to_string()]);
+        let a = analyze("restart nginx", &lexicon, false);
+        assert_eq!(a.mentions.len(), 1);
+        assert_eq!(a.mentions[0].kind, Kind::Name);
+        assert_eq!(a.mentions[0].text, "nginx");
+        assert!(a.terms.iter().any(|t| t == "nginx"));
+        assert!(a.terms.iter().any(|t| t == "#name"));
+        // Quoted, it is only a value.
+        let a = analyze("restart 'nginx'", &lexicon, false);
+        assert!(!a.terms.iter().any(|t| t == "nginx"));
+    }
 }
