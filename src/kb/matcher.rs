@@ -78,6 +78,19 @@ pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
         }
     }
     let req_norm: f32 = weights.values().map(|w| w * w).sum::<f32>().sqrt();
+    // A product name ("install python") is a value and a word: for a phrasing that does
+    // not name it, its word is just the value ("install {pkg}"), matched by `#name`, so
+    // it does not count against that phrasing.
+    let products: Vec<(u32, f32)> = a
+        .words
+        .iter()
+        .filter(|w| a.mentions.iter().any(|m| m.first == w.token))
+        .filter_map(|w| ix.term_id(&w.canon))
+        .filter_map(|id| weights.get(&id).map(|&w| (id, w * w)))
+        .collect();
+    let name_symbol: Option<(u32, f32)> = ix
+        .term_id(crate::nlu::Kind::Name.symbol())
+        .and_then(|id| weights.get(&id).map(|&w| (id, w)));
     let mut related: HashMap<u32, f32> = HashMap::new();
     for &(x, y) in RELATED_SYMBOLS {
         for (have, other) in [(x, y), (y, x)] {
@@ -108,7 +121,24 @@ pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
                 dot += 0.5 * w * w;
             }
         }
-        let cos = dot / (req_norm * p.norm);
+        let absent: f32 = products
+            .iter()
+            .filter(|(id, _)| !p.terms.contains(id))
+            .map(|(_, w2)| w2)
+            .sum();
+        // And the other way round: a phrasing that names the product ("connect to
+        // postgres") has matched the value its `#name` stands for.
+        if let Some((nid, nw)) = name_symbol {
+            if !p.terms.contains(&nid) && products.iter().any(|(id, _)| p.terms.contains(id)) {
+                dot += nw * nw;
+            }
+        }
+        // Only half: the name still says what the request is about.
+        let norm = (req_norm * req_norm - 0.5 * absent).max(0.0).sqrt();
+        if norm == 0.0 {
+            continue;
+        }
+        let cos = dot / (norm * p.norm);
         let slot = &mut best[p.recipe as usize];
         if cos > *slot {
             *slot = cos;
