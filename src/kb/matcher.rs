@@ -117,8 +117,9 @@ pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
                 dot += w * w;
             } else if let Some(w) = related.get(t) {
                 // A value of a related kind ("x.txt" where the phrasing has a glob)
-                // counts for half.
-                dot += 0.5 * w * w;
+                // counts for half. The phrasing's side weighs its own term: a rare
+                // request symbol (`#commit`) must not outweigh a common one (`#name`).
+                dot += 0.5 * w * ix.idf[*t as usize];
             }
         }
         let absent: f32 = products

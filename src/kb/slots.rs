@@ -50,7 +50,7 @@ pub fn fit(ty: &str, kind: Kind) -> Fit {
         "glob" => (&[Glob, Ext], &[Quoted, File, Name]),
         "ext" => (&[Ext, Glob], &[Name]),
         // A bare identifier (script, context, key): never a file or path.
-        "ident" => (&[Name, Quoted], &[]),
+        "ident" => (&[Name, Quoted], &[Ext]),
         "name" => (
             &[Name, Quoted],
             &[File, Path, Version, Host, EnvVar, Commit, Ip, UserHost],
