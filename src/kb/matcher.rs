@@ -369,13 +369,19 @@ fn realise(
 
     // Coverage: share of the request's values the recipe used (a product name the recipe
     // has as a word counts as neither).
+    // A value an active modifier's cue names (`-f` for "follow") is used by that modifier.
     let meaningful: Vec<usize> = (0..a.mentions.len())
         .filter(|&i| !own_word(r, a, i))
+        .filter(|&i| !mod_words.contains(a.mentions[i].kind.symbol()))
         .collect();
     let coverage = if meaningful.is_empty() {
         1.0
     } else {
-        b.used_mentions.len() as f32 / meaningful.len() as f32
+        meaningful
+            .iter()
+            .filter(|i| b.used_mentions.contains(i))
+            .count() as f32
+            / meaningful.len() as f32
     };
     // Unexplained: content words neither in the recipe's phrasings, nor in an active
     // modifier's cue, nor used as a value.
@@ -654,20 +660,20 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
                 !used_words.contains(&i) && {
                     let t = a.words[i].token;
                     let mut before = t;
+                    // Skip articles and flags: "the logs of the api", "logs -f api".
                     while before > 0
-                        && matches!(
+                        && (matches!(
                             a.tokens[before - 1].text.to_ascii_lowercase().as_str(),
                             "the" | "a" | "an"
-                        )
+                        ) || a.tokens[before - 1].text.starts_with('-'))
                     {
                         before -= 1;
                     }
                     (before > 0 && is_cue(before - 1))
                         || (t + 1 < a.tokens.len()
                             && is_cue(t + 1)
-                            && !crate::nlu::mention::is_preposition(
-                                &a.tokens[t + 1].text.to_ascii_lowercase(),
-                            ))
+                            && crate::nlu::extract::KIND_WORDS
+                                .contains(&a.tokens[t + 1].text.to_ascii_lowercase().as_str()))
                 }
             });
             if let Some(i) = cued {

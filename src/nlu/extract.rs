@@ -908,7 +908,9 @@ impl<'a> Scanner<'a> {
         let exts = self.lexicon.filetypes.get(w)?;
         // Singular type words ("python", "log") name a file type only before a file word;
         // plurals ("pdfs", "jpgs") do on their own.
-        let plural_type = w.ends_with('s') && !file_word;
+        // Not right after a command name: "docker logs", "kubectl logs" are subcommands.
+        let after_command = i > 0 && self.lexicon.is_product(self.lower[i - 1].as_str());
+        let plural_type = w.ends_with('s') && !file_word && !after_command;
         if file_word || plural_type {
             return Some(self.make(
                 Kind::Ext,
@@ -1226,6 +1228,7 @@ mod tests {
         Lexicon {
             filetypes: Dict::from_pairs(vec![("python", vec!["py"]), ("pdfs", vec!["pdf"])]),
             numbers: Dict::from_pairs(vec![("five", 5)]),
+            products: vec!["docker"],
             places: vec![(vec!["current", "directory"], "."), (vec!["here"], ".")],
             ..Default::default()
         }
@@ -1388,6 +1391,13 @@ mod tests {
             [(Kind::Path, "pdfs".into()), (Kind::Path, "x/".into())]
         );
         assert_eq!(scan("the largest folder"), []);
+    }
+
+    #[test]
+    fn subcommands_are_not_file_types() {
+        // `lex` knows "pdfs" as a file type and "docker" as a command name.
+        assert_eq!(scan("delete old pdfs"), [(Kind::Ext, "pdfs".into())]);
+        assert!(scan("docker pdfs api").iter().all(|(k, _)| *k != Kind::Ext));
     }
 
     #[test]
