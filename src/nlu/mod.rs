@@ -131,7 +131,8 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
             i += 1;
             continue;
         }
-        if let Some(m) = scanner.at(i, &known) {
+        let compound = descriptive_compound(&scanner.lower[i]).filter(|_| !tokens[i].is_quoted());
+        if let Some(m) = scanner.at(i, &known).filter(|_| compound.is_none()) {
             terms.push(m.kind.symbol().to_string());
             i = m.last + 1;
             mentions.push(m);
@@ -150,7 +151,11 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
             terms.push(Kind::Name.symbol().to_string());
             mentions.push(scanner.make(Kind::Name, i, i, Value::Text));
         }
-        for part in expand_word(&lower, lexicon) {
+        let parts: Vec<String> = match compound {
+            Some(words) => words.iter().flat_map(|w| expand_word(w, lexicon)).collect(),
+            None => expand_word(&lower, lexicon),
+        };
+        for part in parts {
             let stop = lexicon.is_stop(&part);
             let canon = lexicon.canonical(&part);
             if !stop {
@@ -171,6 +176,32 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
         mentions,
         terms,
     }
+}
+
+/// "memory-consuming", "cpu-intensive", "gzip-compressed": a describing compound, read as
+/// its words. The second part is one of a few adjectives that never end a resource name
+/// the way "-cache" or "-api" do.
+fn descriptive_compound(lower: &str) -> Option<Vec<&str>> {
+    let (head, tail) = lower.split_once('-')?;
+    let describing = matches!(
+        tail,
+        "consuming"
+            | "intensive"
+            | "hungry"
+            | "heavy"
+            | "compressed"
+            | "signed"
+            | "only"
+            | "wide"
+            | "time"
+            | "based"
+            | "encoded"
+            | "separated"
+            | "sensitive"
+            | "insensitive"
+    );
+    (describing && !head.is_empty() && head.chars().all(|c| c.is_ascii_lowercase()))
+        .then(|| vec![head, tail])
 }
 
 /// Contractions, abbreviations and typo fixes for one lower-case word.
@@ -210,6 +241,17 @@ fn symbol_kind(symbol: &str) -> Kind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn describing_compounds_are_words() {
+        let lexicon = Lexicon::default();
+        let a = analyze("top memory-consuming processes", &lexicon, false);
+        assert!(a.mentions.iter().all(|m| m.text != "memory-consuming"));
+        assert!(a.words.iter().any(|w| w.lower == "memory"));
+        assert!(a.words.iter().any(|w| w.lower == "consuming"));
+        let a = analyze("restart redis-cache", &lexicon, false);
+        assert!(a.mentions.iter().any(|m| m.text == "redis-cache"));
+    }
 
     #[test]
     fn product_names_are_values_and_words() {
