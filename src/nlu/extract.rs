@@ -1066,9 +1066,11 @@ impl<'a> Scanner<'a> {
             .chars()
             .any(|c| c.is_ascii_digit() || matches!(c, '_' | '-' | '.' | ':' | '@' | '+'))
             || text.chars().skip(1).any(|c| c.is_uppercase());
-        let identifier = text
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '@' | '+'));
+        // At least one letter or digit: "+" or "--" alone is punctuation, not a name.
+        let identifier = text.chars().any(char::is_alphanumeric)
+            && text
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '@' | '+'));
         if !identifier {
             return false;
         }
@@ -1429,6 +1431,7 @@ mod tests {
         );
         assert_eq!(scan("name it proxy"), [(Kind::Name, "proxy".into())]);
         assert_eq!(scan("run a proxy"), []);
+        assert_eq!(scan("cert + key"), []);
         assert_eq!(
             scan("pods in namespace ingress"),
             [(Kind::Name, "ingress".into())]
