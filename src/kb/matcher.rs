@@ -486,12 +486,25 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
     let mut used: HashSet<usize> = HashSet::new();
     let mut missing = Vec::new();
 
-    // Pass 1: slots with cues take mentions their cues point at.
+    // Pass 1: slots with cues take mentions their cues point at. A mention that fits this
+    // slot only loosely is left for another cued slot it fits properly ("excluding
+    // node_modules" is a directory to skip, not a file pattern to skip).
+    let fits_better_elsewhere = |i: usize, me: &super::schema::Slot| -> bool {
+        let kind = a.mentions[i].kind;
+        slots::fit(&me.ty, kind) == Fit::Fallback
+            && r.slots.iter().any(|o| {
+                o.name != me.name
+                    && !o.cues.is_empty()
+                    && slots::fit(&o.ty, kind) == Fit::Primary
+                    && a.mentions[i].cued_by(&o.cues)
+            })
+    };
     for s in r.slots.iter().filter(|s| !s.cues.is_empty()) {
         let pick = (0..a.mentions.len())
             .filter(|i| !used.contains(i))
             .filter(|&i| slots::fit(&s.ty, a.mentions[i].kind) != Fit::No)
             .filter(|&i| a.mentions[i].cued_by(&s.cues))
+            .filter(|&i| !fits_better_elsewhere(i, s))
             .max_by_key(|&i| (slots::fit(&s.ty, a.mentions[i].kind), std::cmp::Reverse(i)));
         if let Some(i) = pick {
             used.insert(i);
@@ -555,19 +568,39 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         if vals.contains_key(&s.name) {
             continue;
         }
-        if slots::takes_words(&s.ty) && !s.cue_only() {
+        if slots::takes_words(&s.ty) {
+            // A slot the user has to ask for (optional, with cues) takes words only right
+            // after one of its cues: "warn or error" fills an "or" slot with "error".
+            let cued_word = |i: &usize| {
+                let tok = a.words[*i].token;
+                tok > 0 && s.cues.contains(&a.tokens[tok - 1].text.to_lowercase())
+            };
             let free: Vec<usize> = leftovers
                 .iter()
                 .copied()
                 .filter(|i| !used_words.contains(i))
+                .filter(|i| !s.cue_only() || cued_word(i))
                 .collect();
             if let Some(&first) = free.first() {
                 let mut span = vec![first];
                 if slots::takes_phrase(&s.ty) {
-                    // Extend over consecutive tokens (left-over or stopwords in between).
+                    // Extend over consecutive tokens (left-over or stopwords in between),
+                    // but not across a word that cues another slot: in "warn or error",
+                    // "or" starts the next value.
+                    let other_cues: HashSet<&str> = r
+                        .slots
+                        .iter()
+                        .filter(|o| o.name != s.name)
+                        .flat_map(|o| o.cues.iter().map(String::as_str))
+                        .collect();
+                    let cue_between = |from: usize, to: usize| {
+                        (from + 1..to)
+                            .any(|t| other_cues.contains(a.tokens[t].text.to_lowercase().as_str()))
+                    };
                     let mut last_tok = a.words[first].token;
                     for &j in &free[1..] {
-                        if a.words[j].token <= last_tok + 2 {
+                        let tok = a.words[j].token;
+                        if tok <= last_tok + 2 && !cue_between(last_tok, tok) {
                             span.push(j);
                             last_tok = a.words[j].token;
                         } else {
@@ -672,6 +705,97 @@ mod tests {
         ));
         assert!(cue_matches(&["not", "recursive"], &v("not recursive")));
         assert!(!cue_matches(&["recursive", "not"], &v("not recursive")));
+    }
+
+    /// The top command for `request` from a knowledge base of just `recipes`.
+    fn top(recipes: &str, request: &str) -> Option<String> {
+        use crate::context::{Context, EnvView, Os, Shell};
+        let input = super::super::compile::Input {
+            lexicon_toml: include_str!("../../data/kb/lexicon.toml"),
+            recipe_files: vec![("test.toml".into(), recipes.into())],
+        };
+        let kb = super::super::compile::compile(&input).unwrap();
+        let a = crate::nlu::analyze(request, &kb.lexicon, false);
+        let env = EnvView::from_pairs([("PATH", "/usr/bin:/bin")]);
+        let ctx = Context::with_env(env, Some(Os::Linux), Some(Shell::Bash));
+        propose(&kb, &a, &ctx, None, 1)
+            .into_iter()
+            .next()
+            .map(|p| p.command)
+    }
+
+    const GREP: &str = r#"
+[[recipe]]
+id = "grep.tree"
+say = ["search for {pattern} in {dir} except {skipdir} and {skipglob}"]
+slots.pattern = { type = "pattern", cues = ["for"] }
+slots.dir = { type = "dir", cues = ["in"], default = "." }
+slots.skipdir = { type = "path", cues = ["excluding", "except"], optional = true }
+slots.skipglob = { type = "glob", cues = ["excluding", "except"], optional = true }
+run = "grep -rn {pattern}{[ --exclude={skipglob}]}{[ --exclude-dir={skipdir}]} {dir}"
+explain = "search"
+
+[[recipe]]
+id = "grep.either"
+say = ["grep {a} or {b} in {file}"]
+slots.a = { type = "pattern", cues = ["grep"] }
+slots.b = { type = "pattern", cues = ["or"], optional = true }
+slots.file = { type = "file", cues = ["in"] }
+run = "grep -E '{a:re}|{b:re}' {file}"
+explain = "either"
+"#;
+
+    #[test]
+    fn a_cued_value_goes_to_the_slot_it_fits_best() {
+        // Both skip slots are cued by "excluding"; a glob fits the directory slot only
+        // loosely, so it goes to the glob slot even though the directory slot comes first.
+        assert_eq!(
+            top(GREP, "search for foo in src excluding node_modules").as_deref(),
+            Some("grep -rn foo --exclude-dir=node_modules src")
+        );
+        assert_eq!(
+            top(GREP, "search for foo in src excluding *.min.js").as_deref(),
+            Some("grep -rn foo --exclude='*.min.js' src")
+        );
+    }
+
+    #[test]
+    fn an_optional_cued_slot_takes_words_only_after_its_cue() {
+        // "bright" and "dark" are plain words here (in the phrasing vocabulary), not names.
+        let kb = format!("{GREP}\n[[recipe]]\nid = \"x\"\nsay = [\"bright dark\"]\nrun = \"true\"\nexplain = \"x\"\n");
+        assert_eq!(
+            top(&kb, "grep bright or dark in notes.txt").as_deref(),
+            Some("grep -E 'bright|dark' notes.txt")
+        );
+        // Without the cue there is nothing for the "or" slot, so the recipe cannot render.
+        assert_ne!(
+            top(&kb, "grep bright dark in notes.txt").as_deref(),
+            Some("grep -E 'bright|dark' notes.txt")
+        );
+    }
+
+    #[test]
+    fn a_phrase_value_stops_at_another_slots_cue() {
+        let recipes = r#"
+[[recipe]]
+id = "sed.sub"
+say = ["replace {old} with {new} in {file}"]
+slots.old = { type = "text", cues = ["replace"] }
+slots.new = { type = "text", cues = ["with"] }
+slots.file = { type = "file", cues = ["in"] }
+run = "sed 's/{old:sed}/{new:sedrep}/g' {file}"
+explain = "substitute"
+
+[[recipe]]
+id = "x"
+say = ["good morning good night"]
+run = "true"
+explain = "x"
+"#;
+        assert_eq!(
+            top(recipes, "replace good morning with good night in notes.txt").as_deref(),
+            Some("sed 's/good morning/good night/g' notes.txt")
+        );
     }
 
     #[test]

@@ -44,7 +44,8 @@ pub fn fit(ty: &str, kind: Kind) -> Fit {
         "path" => (&[Path, File], &[Name, Quoted, Glob]),
         // A name with an extension is a file, so it fits a directory slot only loosely.
         "dir" => (&[Path], &[File, Name, Quoted, Glob]),
-        "file" => (&[File, Path], &[Name, Quoted, Glob]),
+        // A path without an extension is more often a directory than a file.
+        "file" => (&[File], &[Path, Name, Quoted, Glob]),
         // Files to act on: one file, a path, or a pattern the shell expands.
         "files" => (&[File, Glob, Ext, Path], &[Name, Quoted]),
         "glob" => (&[Glob, Ext], &[Quoted, File, Name]),
@@ -53,11 +54,15 @@ pub fn fit(ty: &str, kind: Kind) -> Fit {
             &[Name, Quoted],
             &[File, Path, Version, Host, EnvVar, Commit, Ip],
         ),
-        "text" | "words" => (&[Quoted], &[Name, File, EnvVar, Version, Glob]),
+        // Numbers and dates are searched for too ("grep 500 in access.log").
+        "text" | "words" => (
+            &[Quoted],
+            &[Name, File, EnvVar, Version, Glob, Number, Date, Clock],
+        ),
         "pattern" => (
             &[Quoted],
             &[
-                Name, EnvVar, File, Glob, Version, Host, Url, Ip, Commit, Flag,
+                Name, EnvVar, File, Glob, Version, Host, Url, Ip, Commit, Flag, Number, Date, Clock,
             ],
         ),
         "cmd" => (&[Path, File], &[Name, Quoted]),
@@ -204,6 +209,15 @@ pub fn render_words(ty: &str, fmt: Option<&str>, words: &str, t: Target) -> Opti
 
 fn render_text(text: &str, fmt: Option<&str>, sh: Shell) -> String {
     match fmt {
+        // Formats for a value embedded in a single-quoted script the template writes
+        // (`sed -i 's/{old:sed}/{new:sedrep}/g'`, `grep -E '{a:re}|{b:re}'`): escaped for the
+        // tool's syntax, then for the surrounding single quotes. The value stays literal.
+        Some("sq") => in_single_quotes(text, sh),
+        Some("re") => in_single_quotes(&escape_chars(text, r".[]{}()*+?^$|\"), sh),
+        Some("bre") => in_single_quotes(&escape_chars(text, r".[]*^$\"), sh),
+        Some("sed") => in_single_quotes(&escape_chars(text, r".[]*^$\/"), sh),
+        Some("sedrep") => in_single_quotes(&escape_chars(text, r"\&/"), sh),
+        Some("jqstr") => in_single_quotes(&escape_chars(text, r#""\"#), sh),
         // Always single-quoted, even plain words: messages and patterns read better quoted.
         Some("q") => {
             let q = quote(text, sh);
@@ -307,14 +321,24 @@ fn render_glob(m: &Mention, fmt: Option<&str>, sh: Shell) -> Option<String> {
             .join(" "),
         Some("ext") => {
             let e = exts_of(m);
-            match e.first() {
+            let ext = match e.first() {
                 Some(x) => x.clone(),
                 None => m
                     .text
                     .trim_start_matches("*.")
                     .trim_start_matches('.')
                     .to_string(),
+            };
+            // Printed bare (templates put it inside globs and quoted strings), so only
+            // plain extension characters are acceptable.
+            if ext.is_empty()
+                || !ext
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-'))
+            {
+                return None;
             }
+            ext
         }
         Some("regex") => {
             // `*.log` → `\.log$` for tools that take regexes (rg -g is a glob, but grep -E).
@@ -331,6 +355,32 @@ fn render_glob(m: &Mention, fmt: Option<&str>, sh: Shell) -> Option<String> {
             .collect::<Vec<_>>()
             .join(" "),
     })
+}
+
+/// Backslash-escape every character of `text` found in `special`.
+fn escape_chars(text: &str, special: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    for c in text.chars() {
+        if special.contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The body of a single-quoted word (without the quotes) that reads back as `text`.
+fn in_single_quotes(text: &str, sh: Shell) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    for c in text.chars() {
+        match (c, sh) {
+            ('\'', Shell::Fish) => out.push_str("\\'"),
+            ('\\', Shell::Fish) => out.push_str("\\\\"),
+            ('\'', _) => out.push_str("'\\''"),
+            (c, _) => out.push(c),
+        }
+    }
+    out
 }
 
 /// Quote even when no quoting is needed (`--include='*.py'` must stay quoted in every shell).
@@ -575,6 +625,15 @@ mod tests {
         );
         assert_eq!(render_glob(&m, None, Shell::Bash).unwrap(), "'*.py'");
         assert_eq!(render_glob(&m, Some("shell"), Shell::Bash).unwrap(), "*.py");
+        assert_eq!(render_glob(&m, Some("ext"), Shell::Bash).unwrap(), "py");
+        let dotted = mention(Kind::File, ".md", Value::Text);
+        assert_eq!(
+            render_glob(&dotted, Some("ext"), Shell::Bash).unwrap(),
+            "md"
+        );
+        // A bare extension is printed unquoted, so anything else is refused.
+        let hostile = mention(Kind::Quoted, "md; rm -rf ~", Value::Text);
+        assert_eq!(render_glob(&hostile, Some("ext"), Shell::Bash), None);
         let m = mention(
             Kind::Ext,
             "images",
@@ -595,6 +654,32 @@ mod tests {
         assert_eq!(render_clock("3pm", Some("cron")).as_deref(), Some("0 15"));
         assert_eq!(render_clock("12am", None).as_deref(), Some("00:00"));
         assert_eq!(render_clock("25:00", None), None);
+    }
+
+    #[test]
+    fn values_embedded_in_quoted_scripts_stay_literal() {
+        let m = |text: &str| mention(Kind::Quoted, text, Value::Text);
+        let r = |text: &str, fmt: &str, shell: Shell| {
+            let t = Target {
+                shell,
+                os: Os::Linux,
+            };
+            render_mention("pattern", Some(fmt), &m(text), t).unwrap()
+        };
+        assert_eq!(r("http://", "sed", Shell::Bash), "http:\\/\\/");
+        assert_eq!(r("a.b*c", "sed", Shell::Bash), "a\\.b\\*c");
+        assert_eq!(r("R&D/x", "sedrep", Shell::Bash), "R\\&D\\/x");
+        assert_eq!(r("warn|x", "re", Shell::Bash), "warn\\|x");
+        assert_eq!(r("it's", "sq", Shell::Bash), "it'\\''s");
+        assert_eq!(r("it's", "sq", Shell::Fish), "it\\'s");
+        // A backslash the tool needs survives fish's single quotes.
+        assert_eq!(r("1.5", "re", Shell::Fish), "1\\\\.5");
+        assert_eq!(r("say \"hi\"", "jqstr", Shell::Zsh), "say \\\"hi\\\"");
+        // Nothing a value holds can end the quoted script early.
+        assert_eq!(
+            r("'; rm -rf ~; '", "sq", Shell::Bash),
+            "'\\''; rm -rf ~; '\\''"
+        );
     }
 
     #[test]

@@ -323,6 +323,7 @@ const BARE_FILES: &[&str] = &[
     "authorized_keys",
     "known_hosts",
     "hosts",
+    "syslog",
     "fstab",
     "passwd",
     "shadow",
@@ -720,7 +721,8 @@ impl<'a> Scanner<'a> {
             m.text = c[1].to_string();
             return Some(m);
         }
-        if SYMBOLIC_MODE.is_match(text) {
+        // `-r` is a flag unless the request is about permissions (`chmod -w`).
+        if SYMBOLIC_MODE.is_match(text) && (!text.starts_with('-') || self.permission_context) {
             return Some(self.make(Kind::Mode, i, i, Value::Text));
         }
         if OCTAL.is_match(text) && self.permission_context {
@@ -792,7 +794,13 @@ impl<'a> Scanner<'a> {
             || text == ".."
             || (text.contains('/') && !text.starts_with('-'))
         {
-            return Some(self.make(Kind::Path, i, i, Value::Text));
+            // `/var/log/app.log` names a file: its last part has a file extension or is a
+            // well-known file name. A trailing slash always means a directory.
+            let last = text.rsplit('/').next().unwrap_or("");
+            let file_like =
+                (FILE_EXT.is_match(last) && has_known_ext(last)) || BARE_FILES.contains(&last);
+            let kind = if file_like { Kind::File } else { Kind::Path };
+            return Some(self.make(kind, i, i, Value::Text));
         }
         if let Some(c) = HOST.captures(text) {
             let tld = c[1].to_ascii_lowercase();
@@ -1279,6 +1287,44 @@ mod tests {
                 bytes: 1024,
                 cmp: Cmp::Lt
             }
+        );
+    }
+
+    #[test]
+    fn dash_letters_are_flags_unless_permissions_are_meant() {
+        assert_eq!(
+            scan("grep -r for foo_bar"),
+            [(Kind::Flag, "-r".into()), (Kind::Name, "foo_bar".into())]
+        );
+        assert_eq!(
+            scan("chmod -w notes_v2"),
+            [(Kind::Mode, "-w".into()), (Kind::Name, "notes_v2".into())]
+        );
+        assert_eq!(scan("make it +x"), [(Kind::Mode, "+x".into())]);
+    }
+
+    #[test]
+    fn paths_to_files_are_files() {
+        assert_eq!(
+            scan("grep x in /var/log/app.log and ~/notes/todo.md"),
+            [
+                (Kind::File, "/var/log/app.log".into()),
+                (Kind::File, "~/notes/todo.md".into())
+            ]
+        );
+        assert_eq!(
+            scan("cat /etc/passwd"),
+            [(Kind::File, "/etc/passwd".into())]
+        );
+        // Directories: no extension, a trailing slash, a dotted directory name.
+        assert_eq!(
+            scan("in src/components or lib/ or ~/.config or releases/v2.3"),
+            [
+                (Kind::Path, "src/components".into()),
+                (Kind::Path, "lib/".into()),
+                (Kind::Path, "~/.config".into()),
+                (Kind::Path, "releases/v2.3".into())
+            ]
         );
     }
 
