@@ -154,25 +154,42 @@ pub fn compile(input: &Input<'_>) -> Result<Compiled, String> {
                 norm: 0.0,
             });
         }
-        let cue_seq = |cue: &str| -> Vec<String> {
+        let cue_seq = |cue: &str| -> Result<Vec<String>, String> {
             let symbolic = replace_placeholders(cue, &src.slots);
-            nlu::analyze(&symbolic, &lexicon, true)
-                .sequence()
-                .into_iter()
-                .map(str::to_string)
-                .collect()
+            let a = nlu::analyze(&symbolic, &lexicon, true);
+            // A cue word that reads as a value ("passwd" is a file, ".bak" a dotfile) would
+            // match any value of that kind; cues name values only as `#path`, `#glob`, ….
+            if let Some(m) = a.mentions.iter().find(|m| !m.text.starts_with('#')) {
+                return Err(format!(
+                    "cue '{cue}': '{}' reads as a value ({}), so it would match any such value; \
+                     reword the cue, or write {} to mean any value",
+                    m.text,
+                    m.kind.symbol(),
+                    m.kind.symbol()
+                ));
+            }
+            Ok(a.sequence().into_iter().map(str::to_string).collect())
         };
-        let mods = src
-            .mods
-            .iter()
-            .map(|m| Mod {
-                when: m.when.iter().map(|c| cue_seq(c)).collect(),
-                unless: m.unless.iter().map(|c| cue_seq(c)).collect(),
+        let mut mods = Vec::new();
+        for m in &src.mods {
+            mods.push(Mod {
+                when: m
+                    .when
+                    .iter()
+                    .map(|c| cue_seq(c))
+                    .collect::<Result<_, _>>()
+                    .map_err(at)?,
+                unless: m
+                    .unless
+                    .iter()
+                    .map(|c| cue_seq(c))
+                    .collect::<Result<_, _>>()
+                    .map_err(at)?,
                 set: m.set.clone(),
                 explain: m.explain.clone(),
                 risk: m.risk.clone(),
-            })
-            .collect::<Vec<_>>();
+            });
+        }
         for (k, m) in mods.iter().enumerate() {
             if m.when.iter().any(|w| w.is_empty()) {
                 return Err(at(format!("mod {k} has a cue that is only stopwords")));
@@ -323,4 +340,36 @@ pub fn check_template(t: &str, names: &BTreeSet<String>) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compile_one(recipe: &str) -> Result<Compiled, String> {
+        compile(&Input {
+            lexicon_toml: include_str!("../../data/kb/lexicon.toml"),
+            recipe_files: vec![("t.toml".into(), recipe.into())],
+        })
+    }
+
+    #[test]
+    fn a_cue_that_reads_as_a_value_is_refused() {
+        let recipe = |cue: &str| {
+            format!(
+                "[[recipe]]\nid = \"t.x\"\nsay = [\"show {{file}}\"]\nslots.file = {{ type = \"file\" }}\n\
+                 run = \"cat {{file}}{{[ {{f}}]}}\"\nexplain = \"x\"\n[[recipe.mod]]\nwhen = [\"{cue}\"]\nset.f = \"-n\"\n"
+            )
+        };
+        let err = compile_one(&recipe("keep a .bak")).unwrap_err();
+        assert!(
+            err.contains("cue 'keep a .bak'") && err.contains("#path"),
+            "{err}"
+        );
+        let err = compile_one(&recipe("at once")).unwrap_err();
+        assert!(err.contains("#num"), "{err}");
+        // Symbols are how a cue names any value on purpose.
+        assert!(compile_one(&recipe("copy #path")).is_ok());
+        assert!(compile_one(&recipe("line numbers")).is_ok());
+    }
 }

@@ -487,17 +487,30 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
     let mut missing = Vec::new();
 
     // Pass 1: slots with cues take mentions their cues point at. A mention that fits this
-    // slot only loosely is left for another cued slot it fits properly ("excluding
-    // node_modules" is a directory to skip, not a file pattern to skip).
+    // slot only loosely is left for another slot it fits properly ("excluding *.min.js"
+    // is a file pattern to skip, not a directory to skip).
+    // Likewise a mention marked more strongly by another slot's cue goes there: in "under
+    // backend change print", "under" claims `backend` for the directory even though
+    // "change" (a cue of the text to replace) follows it.
+    // A claim is (how well the type fits, how strongly a cue marks it); type comes first.
     let fits_better_elsewhere = |i: usize, me: &super::schema::Slot| -> bool {
-        let kind = a.mentions[i].kind;
-        slots::fit(&me.ty, kind) == Fit::Fallback
-            && r.slots.iter().any(|o| {
-                o.name != me.name
-                    && !o.cues.is_empty()
-                    && slots::fit(&o.ty, kind) == Fit::Primary
-                    && a.mentions[i].cued_by(&o.cues)
-            })
+        let m = &a.mentions[i];
+        let mine = (
+            slots::fit(&me.ty, m.kind),
+            m.cue_strength(&me.cues).unwrap_or(0),
+        );
+        r.slots.iter().any(|o| {
+            let fit = slots::fit(&o.ty, m.kind);
+            if o.name == me.name || fit == Fit::No {
+                return false;
+            }
+            let theirs = match (o.cues.is_empty(), m.cue_strength(&o.cues)) {
+                (true, _) => (fit, 0),
+                (false, Some(strength)) => (fit, strength),
+                (false, None) => return false,
+            };
+            theirs > mine
+        })
     };
     for s in r.slots.iter().filter(|s| !s.cues.is_empty()) {
         let pick = (0..a.mentions.len())
@@ -511,12 +524,15 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
             vals.insert(s.name.clone(), Bound::Mention(i));
         }
     }
-    // A mention cued for some other slot of this recipe should not be taken by position.
-    let cued_elsewhere = |i: usize, me: &str| -> bool {
+    // A mention cued for some other slot of this recipe should not be taken by position,
+    // unless it fits this slot better than that one.
+    let cued_elsewhere = |i: usize, me: &super::schema::Slot| -> bool {
+        let kind = a.mentions[i].kind;
         r.slots.iter().any(|s| {
-            s.name != me
+            s.name != me.name
                 && !s.cues.is_empty()
-                && slots::fit(&s.ty, a.mentions[i].kind) != Fit::No
+                && slots::fit(&s.ty, kind) != Fit::No
+                && slots::fit(&s.ty, kind) >= slots::fit(&me.ty, kind)
                 && a.mentions[i].cued_by(&s.cues)
         })
     };
@@ -528,25 +544,40 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         (true, _) => 1,
         (false, true) => 2,
     };
+    // Values that fit a slot properly are handed out before loose fits, so a file pattern
+    // goes to the pattern slot rather than to a directory slot that merely tolerates it.
     let mut positional: Vec<&super::schema::Slot> =
         r.slots.iter().filter(|s| !s.cue_only()).collect();
     positional.sort_by_key(|s| rank(s));
-    for s in positional {
+    let mut by_position: Vec<(&str, usize)> = Vec::new();
+    for want in [Fit::Primary, Fit::Fallback] {
+        for s in &positional {
+            if vals.contains_key(&s.name) {
+                continue;
+            }
+            let pick = (0..a.mentions.len())
+                .filter(|i| !used.contains(i))
+                .filter(|&i| slots::fit(&s.ty, a.mentions[i].kind) == want)
+                .find(|&i| !cued_elsewhere(i, s));
+            if let Some(i) = pick {
+                used.insert(i);
+                vals.insert(s.name.clone(), Bound::Mention(i));
+                by_position.push((s.name.as_str(), i));
+            }
+        }
+    }
+    // A required slot never starves while an optional one holds a value it could take.
+    for s in positional.iter().filter(|s| rank(s) == 0) {
         if vals.contains_key(&s.name) {
             continue;
         }
-        let mut pick = None;
-        for want in [Fit::Primary, Fit::Fallback] {
-            pick = (0..a.mentions.len())
-                .filter(|i| !used.contains(i))
-                .filter(|&i| slots::fit(&s.ty, a.mentions[i].kind) == want)
-                .find(|&i| !cued_elsewhere(i, &s.name));
-            if pick.is_some() {
-                break;
-            }
-        }
-        if let Some(i) = pick {
-            used.insert(i);
+        let donor = by_position.iter().position(|&(owner, i)| {
+            positional.iter().any(|o| o.name == owner && rank(o) > 0)
+                && slots::fit(&s.ty, a.mentions[i].kind) != Fit::No
+        });
+        if let Some(k) = donor {
+            let (owner, i) = by_position.remove(k);
+            vals.remove(owner);
             vals.insert(s.name.clone(), Bound::Mention(i));
         }
     }
@@ -569,18 +600,22 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
             continue;
         }
         if slots::takes_words(&s.ty) {
-            // A slot the user has to ask for (optional, with cues) takes words only right
-            // after one of its cues: "warn or error" fills an "or" slot with "error".
+            // Words right after one of the slot's cues come first ("whose kind is cat":
+            // `kind` for "whose", `cat` for "is"). A slot the user has to ask for
+            // (optional, with cues) takes only those: "warn or error" fills an "or" slot.
             let cued_word = |i: &usize| {
                 let tok = a.words[*i].token;
                 tok > 0 && s.cues.contains(&a.tokens[tok - 1].text.to_lowercase())
             };
-            let free: Vec<usize> = leftovers
+            let mut free: Vec<usize> = leftovers
                 .iter()
                 .copied()
                 .filter(|i| !used_words.contains(i))
                 .filter(|i| !s.cue_only() || cued_word(i))
                 .collect();
+            if let Some(k) = free.iter().position(cued_word) {
+                free.drain(..k);
+            }
             if let Some(&first) = free.first() {
                 let mut span = vec![first];
                 if slots::takes_phrase(&s.ty) {
@@ -593,9 +628,14 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
                         .filter(|o| o.name != s.name)
                         .flat_map(|o| o.cues.iter().map(String::as_str))
                         .collect();
+                    // Only stopwords may sit inside a phrase value ("out of memory"), never
+                    // a word the recipe itself uses ("in app change print to log").
                     let cue_between = |from: usize, to: usize| {
-                        (from + 1..to)
-                            .any(|t| other_cues.contains(a.tokens[t].text.to_lowercase().as_str()))
+                        (from + 1..to).any(|t| {
+                            let w = a.tokens[t].text.to_lowercase();
+                            other_cues.contains(w.as_str())
+                                || a.words.iter().any(|x| x.token == t && !x.stop)
+                        })
                     };
                     let mut last_tok = a.words[first].token;
                     for &j in &free[1..] {

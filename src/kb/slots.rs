@@ -57,7 +57,9 @@ pub fn fit(ty: &str, kind: Kind) -> Fit {
         // Numbers and dates are searched for too ("grep 500 in access.log").
         "text" | "words" => (
             &[Quoted],
-            &[Name, File, EnvVar, Version, Glob, Number, Date, Clock],
+            &[
+                Name, File, EnvVar, Version, Glob, Number, Date, Clock, Host, Ip, Url,
+            ],
         ),
         "pattern" => (
             &[Quoted],
@@ -218,6 +220,7 @@ fn render_text(text: &str, fmt: Option<&str>, sh: Shell) -> String {
         Some("sed") => in_single_quotes(&escape_chars(text, r".[]*^$\/"), sh),
         Some("sedrep") => in_single_quotes(&escape_chars(text, r"\&/"), sh),
         Some("jqstr") => in_single_quotes(&escape_chars(text, r#""\"#), sh),
+        Some("jqkey") => in_single_quotes(&jq_path(text), sh),
         // Always single-quoted, even plain words: messages and patterns read better quoted.
         Some("q") => {
             let q = quote(text, sh);
@@ -355,6 +358,23 @@ fn render_glob(m: &Mention, fmt: Option<&str>, sh: Shell) -> Option<String> {
             .collect::<Vec<_>>()
             .join(" "),
     })
+}
+
+/// A jq path after the leading dot: `name`, `a.b`, or `["odd key"]` for keys that are not
+/// identifiers.
+fn jq_path(key: &str) -> String {
+    let ident = |k: &str| {
+        k.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    let key = key.trim_start_matches('.');
+    if !key.is_empty() && key.split('.').all(ident) {
+        key.to_string()
+    } else {
+        format!("[\"{}\"]", escape_chars(key, r#""\"#))
+    }
 }
 
 /// Backslash-escape every character of `text` found in `special`.
@@ -675,6 +695,9 @@ mod tests {
         // A backslash the tool needs survives fish's single quotes.
         assert_eq!(r("1.5", "re", Shell::Fish), "1\\\\.5");
         assert_eq!(r("say \"hi\"", "jqstr", Shell::Zsh), "say \\\"hi\\\"");
+        assert_eq!(r("name", "jqkey", Shell::Bash), "name");
+        assert_eq!(r(".scripts.build", "jqkey", Shell::Bash), "scripts.build");
+        assert_eq!(r("dev-deps", "jqkey", Shell::Bash), "[\"dev-deps\"]");
         // Nothing a value holds can end the quoted script early.
         assert_eq!(
             r("'; rm -rf ~; '", "sq", Shell::Bash),

@@ -1074,6 +1074,11 @@ impl<'a> Scanner<'a> {
         if shaped {
             return true;
         }
+        // A plain word one or two edits from a known word is a typo of it ("frist",
+        // "insensitve"), not a name; the word analysis corrects it.
+        if self.lexicon.correct(w).is_some() {
+            return false;
+        }
         let after_kind_word = i > 0 && KIND_WORDS.contains(&self.lower[i - 1].as_str());
         let stop = self.lexicon.is_stop(w);
         after_kind_word && !stop && !known_word(w)
@@ -1288,6 +1293,18 @@ mod tests {
                 cmp: Cmp::Lt
             }
         );
+    }
+
+    #[test]
+    fn typos_of_known_words_are_not_names() {
+        let toks = tokenize("frist lines of nginx");
+        let mut l = lex();
+        l.vocab = vec!["first".into(), "lin".into()];
+        l.misspellings.insert("frist".into(), "first".into());
+        let s = Scanner::new(&toks, &l);
+        let known = |w: &str| matches!(w, "lines" | "of");
+        assert!(s.at(0, &known).is_none());
+        assert_eq!(s.at(3, &known).map(|m| m.kind), Some(Kind::Name));
     }
 
     #[test]

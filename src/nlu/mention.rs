@@ -249,6 +249,28 @@ impl Mention {
         })
     }
 
+    /// How strongly `cues` mark this mention: 3 when a cue is the word right before it,
+    /// 2 when it is two words before, 1 when a kind word follows it, `None` otherwise.
+    pub fn cue_strength(&self, cues: &[String]) -> Option<u8> {
+        let single = |c: &String| !c.contains(' ');
+        if cues.iter().any(|c| self.before.first() == Some(c))
+            || cues
+                .iter()
+                .filter(|c| !single(c))
+                .any(|c| self.cued_by(std::slice::from_ref(c)))
+        {
+            return Some(3);
+        }
+        if cues
+            .iter()
+            .filter(|c| single(c))
+            .any(|c| self.before.get(1) == Some(c))
+        {
+            return Some(2);
+        }
+        self.cued_by(cues).then_some(1)
+    }
+
     pub fn number(&self) -> Option<f64> {
         match self.value {
             Value::Number(n) => Some(n),

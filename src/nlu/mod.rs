@@ -129,11 +129,16 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
             i += 1;
             continue;
         }
-        if let Some(m) = scanner.at(i, &known) {
-            terms.push(m.kind.symbol().to_string());
-            i = m.last + 1;
-            mentions.push(m);
-            continue;
+        // Multi-word shorthands ("how many" → count, "get rid of" → delete) are words, even
+        // when a part of them alone would read as a name ("rid").
+        let phrase = phrase_at(&tokens, &scanner.lower, i, lexicon);
+        if phrase.is_none() {
+            if let Some(m) = scanner.at(i, &known) {
+                terms.push(m.kind.symbol().to_string());
+                i = m.last + 1;
+                mentions.push(m);
+                continue;
+            }
         }
         let lower = scanner.lower[i]
             .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
@@ -142,7 +147,11 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
             i += 1;
             continue;
         }
-        for part in expand_word(&lower, lexicon) {
+        let (parts, used) = match phrase {
+            Some((exp, n)) => (exp.split_whitespace().map(str::to_string).collect(), n),
+            None => (expand_word(&lower, lexicon), 1),
+        };
+        for part in parts {
             let stop = lexicon.is_stop(&part);
             let canon = lexicon.canonical(&part);
             if !stop {
@@ -155,7 +164,7 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
                 stop,
             });
         }
-        i += 1;
+        i += used;
     }
     Analysis {
         tokens,
@@ -163,6 +172,36 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
         mentions,
         terms,
     }
+}
+
+/// A multi-word abbreviation starting at token `i`: its expansion and how many tokens it
+/// spans (the longest match wins).
+fn phrase_at<'l>(
+    tokens: &[Token],
+    lower: &[String],
+    i: usize,
+    lexicon: &'l Lexicon,
+) -> Option<(&'l str, usize)> {
+    let word = |k: usize| {
+        let quoted = tokens.get(k).is_some_and(|t| t.is_quoted());
+        lower
+            .get(k)
+            .filter(|_| !quoted)
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\''))
+    };
+    lexicon
+        .abbrev
+        .iter()
+        .filter(|(k, _)| k.contains(' '))
+        .filter_map(|(k, v)| {
+            let n = k.split_whitespace().count();
+            let hit = k
+                .split_whitespace()
+                .enumerate()
+                .all(|(j, part)| word(i + j) == Some(part));
+            hit.then_some((v.as_str(), n))
+        })
+        .max_by_key(|&(_, n)| n)
 }
 
 /// Contractions, abbreviations and typo fixes for one lower-case word.
@@ -177,6 +216,10 @@ fn expand_word(lower: &str, lexicon: &Lexicon) -> Vec<String> {
         .unwrap_or(stripped);
     if let Some(exp) = lexicon.abbrev.get(base) {
         return exp.split_whitespace().map(str::to_string).collect();
+    }
+    // Stopwords are never typos of content words ("with" is not "width").
+    if lexicon.is_stop(base) {
+        return vec![base.to_string()];
     }
     if let Some(fixed) = lexicon.correct(base) {
         if let Some(exp) = lexicon.abbrev.get(&fixed) {
@@ -197,4 +240,46 @@ fn symbol_kind(symbol: &str) -> Kind {
     .into_iter()
     .find(|k| k.symbol() == symbol)
     .unwrap_or(Name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon() -> Lexicon {
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        Lexicon {
+            stop: words(&["with", "how", "of", "the"]).into_iter().collect(),
+            abbrev: [("how many", "count"), ("get rid of", "delete")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            // Sorted: the vocabulary is binary-searched.
+            vocab: words(&["big", "count", "delet", "junk", "lin", "width"]),
+            ..Lexicon::default()
+        }
+    }
+
+    fn canon(text: &str) -> Vec<String> {
+        analyze(text, &lexicon(), false)
+            .words
+            .into_iter()
+            .map(|w| w.canon)
+            .collect()
+    }
+
+    #[test]
+    fn multi_word_shorthands_expand() {
+        assert_eq!(canon("how many lines"), ["count", "lin"]);
+        assert_eq!(canon("get rid of junk"), ["delet", "junk"]);
+        // Only the whole phrase counts.
+        assert_eq!(canon("how big"), ["how", "big"]);
+    }
+
+    #[test]
+    fn stopwords_are_not_typo_corrected() {
+        // "with" is one edit away from the vocabulary word "width".
+        assert_eq!(canon("with"), ["with"]);
+        assert_eq!(canon("widht"), ["width"]);
+    }
 }
