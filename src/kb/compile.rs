@@ -84,6 +84,7 @@ pub fn compile(input: &Input<'_>) -> Result<Compiled, String> {
                 cues: s.cues.iter().map(|c| c.to_lowercase()).collect(),
                 default: s.default.clone(),
                 optional: s.optional,
+                suffixes: s.suffixes.clone(),
             });
         }
         let run: BTreeMap<String, String> = match &src.run {

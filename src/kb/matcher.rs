@@ -307,6 +307,11 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
                 .or_insert_with(|| Bound::Raw(v.clone()));
         }
     }
+    // A required value nobody supplied: the command would be incomplete, whatever the
+    // template's optional groups make of it.
+    if b.missing.iter().any(|name| !vals.contains_key(name)) {
+        return None;
+    }
     let template = select_template(r, target.os, target.shell)?;
     let slot_type: HashMap<&str, &str> = r
         .slots
@@ -373,7 +378,6 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
         }
     }
     let _ = ctx;
-    let _ = &b.missing;
     let fits: Vec<f32> = b
         .vals
         .iter()
@@ -480,6 +484,14 @@ pub fn select_template(r: &Recipe, os: Os, shell: Shell) -> Option<&str> {
         .find_map(|k| r.run.get(k).map(String::as_str))
 }
 
+/// How well mention `m` fits slot `s`: its type, and its suffix filter if any.
+fn slot_fit(s: &super::schema::Slot, m: &Mention) -> Fit {
+    if !s.accepts(&m.text) {
+        return Fit::No;
+    }
+    slots::fit(&s.ty, m.kind)
+}
+
 /// Bind mentions and left-over words to slots: cued values first, then by position.
 fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
     let mut vals: HashMap<String, Bound> = HashMap::new();
@@ -495,12 +507,9 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
     // A claim is (how well the type fits, how strongly a cue marks it); type comes first.
     let fits_better_elsewhere = |i: usize, me: &super::schema::Slot| -> bool {
         let m = &a.mentions[i];
-        let mine = (
-            slots::fit(&me.ty, m.kind),
-            m.cue_strength(&me.cues).unwrap_or(0),
-        );
+        let mine = (slot_fit(me, m), m.cue_strength(&me.cues).unwrap_or(0));
         r.slots.iter().any(|o| {
-            let fit = slots::fit(&o.ty, m.kind);
+            let fit = slot_fit(o, m);
             if o.name == me.name || fit == Fit::No {
                 return false;
             }
@@ -512,28 +521,33 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
             theirs > mine
         })
     };
+    // Values held by optional slots, which a starving required slot may take back.
+    let mut lent: Vec<(&str, usize)> = Vec::new();
     for s in r.slots.iter().filter(|s| !s.cues.is_empty()) {
         let pick = (0..a.mentions.len())
             .filter(|i| !used.contains(i))
-            .filter(|&i| slots::fit(&s.ty, a.mentions[i].kind) != Fit::No)
+            .filter(|&i| slot_fit(s, &a.mentions[i]) != Fit::No)
             .filter(|&i| a.mentions[i].cued_by(&s.cues))
             .filter(|&i| !fits_better_elsewhere(i, s))
-            .max_by_key(|&i| (slots::fit(&s.ty, a.mentions[i].kind), std::cmp::Reverse(i)));
+            .max_by_key(|&i| (slot_fit(s, &a.mentions[i]), std::cmp::Reverse(i)));
         if let Some(i) = pick {
             used.insert(i);
             vals.insert(s.name.clone(), Bound::Mention(i));
+            if s.optional {
+                lent.push((s.name.as_str(), i));
+            }
         }
     }
     // A mention cued for some other slot of this recipe should not be taken by position,
     // unless it fits this slot better than that one.
     let cued_elsewhere = |i: usize, me: &super::schema::Slot| -> bool {
-        let kind = a.mentions[i].kind;
+        let m = &a.mentions[i];
         r.slots.iter().any(|s| {
             s.name != me.name
                 && !s.cues.is_empty()
-                && slots::fit(&s.ty, kind) != Fit::No
-                && slots::fit(&s.ty, kind) >= slots::fit(&me.ty, kind)
-                && a.mentions[i].cued_by(&s.cues)
+                && slot_fit(s, m) != Fit::No
+                && slot_fit(s, m) >= slot_fit(me, m)
+                && m.cued_by(&s.cues)
         })
     };
     // Pass 2: remaining slots by position: required slots first, then slots with a
@@ -549,7 +563,6 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
     let mut positional: Vec<&super::schema::Slot> =
         r.slots.iter().filter(|s| !s.cue_only()).collect();
     positional.sort_by_key(|s| rank(s));
-    let mut by_position: Vec<(&str, usize)> = Vec::new();
     for want in [Fit::Primary, Fit::Fallback] {
         for s in &positional {
             if vals.contains_key(&s.name) {
@@ -557,28 +570,15 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
             }
             let pick = (0..a.mentions.len())
                 .filter(|i| !used.contains(i))
-                .filter(|&i| slots::fit(&s.ty, a.mentions[i].kind) == want)
+                .filter(|&i| slot_fit(s, &a.mentions[i]) == want)
                 .find(|&i| !cued_elsewhere(i, s));
             if let Some(i) = pick {
                 used.insert(i);
                 vals.insert(s.name.clone(), Bound::Mention(i));
-                by_position.push((s.name.as_str(), i));
+                if rank(s) > 0 {
+                    lent.push((s.name.as_str(), i));
+                }
             }
-        }
-    }
-    // A required slot never starves while an optional one holds a value it could take.
-    for s in positional.iter().filter(|s| rank(s) == 0) {
-        if vals.contains_key(&s.name) {
-            continue;
-        }
-        let donor = by_position.iter().position(|&(owner, i)| {
-            positional.iter().any(|o| o.name == owner && rank(o) > 0)
-                && slots::fit(&s.ty, a.mentions[i].kind) != Fit::No
-        });
-        if let Some(k) = donor {
-            let (owner, i) = by_position.remove(k);
-            vals.remove(owner);
-            vals.insert(s.name.clone(), Bound::Mention(i));
         }
     }
     // Pass 3: left-over words for name-like slots, then defaults.
@@ -660,6 +660,28 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
                 continue;
             }
         }
+        if slots::takes_cued_word(&s.ty) {
+            // A plain word right after one of the slot's cues names a path ("zip up
+            // project", "under core") even when it is also an English word; elsewhere a
+            // stray word never becomes a path.
+            let pick = leftovers.iter().copied().find(|&i| {
+                let w = &a.words[i];
+                let text = a.tokens[w.token].text.to_lowercase();
+                !used_words.contains(&i)
+                    && !s.cues.contains(&text)
+                    && text
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+                    && text.chars().any(|c| c.is_alphabetic())
+                    && preceding_word(a, w.token).is_some_and(|p| s.cues.contains(&p))
+            });
+            if let Some(i) = pick {
+                used_words.insert(i);
+                let tok = a.words[i].token;
+                vals.insert(s.name.clone(), Bound::Words(a.tokens[tok].text.clone()));
+                continue;
+            }
+        }
         match &s.default {
             Some(d) => {
                 vals.insert(s.name.clone(), Bound::Raw(d.clone()));
@@ -668,12 +690,43 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
             None => {}
         }
     }
+    // A required slot never starves while an optional one holds a value it could take.
+    missing.retain(|name| {
+        let Some(s) = r.slots.iter().find(|s| &s.name == name) else {
+            return true;
+        };
+        let donor = lent
+            .iter()
+            .position(|&(_, i)| slot_fit(s, &a.mentions[i]) != Fit::No);
+        match donor {
+            Some(k) => {
+                let (owner, i) = lent.remove(k);
+                vals.remove(owner);
+                vals.insert(s.name.clone(), Bound::Mention(i));
+                false
+            }
+            None => true,
+        }
+    });
     Binding {
         vals,
         used_mentions: used,
         used_words,
         missing,
     }
+}
+
+/// The lower-case word before token `tok`, skipping articles ("in the app" → "in").
+fn preceding_word(a: &Analysis, tok: usize) -> Option<String> {
+    (0..tok)
+        .rev()
+        .map(|t| a.tokens[t].text.to_lowercase())
+        .find(|w| {
+            !matches!(
+                w.as_str(),
+                "the" | "a" | "an" | "my" | "our" | "your" | "all" | "every" | "each"
+            )
+        })
 }
 
 fn render_with(
@@ -836,6 +889,60 @@ explain = "x"
             top(recipes, "replace good morning with good night in notes.txt").as_deref(),
             Some("sed 's/good morning/good night/g' notes.txt")
         );
+    }
+
+    #[test]
+    fn suffixes_route_archives_to_their_tool() {
+        let recipes = r#"
+[[recipe]]
+id = "gz"
+say = ["decompress {file}"]
+slots.file = { type = "file", suffixes = ["!.tar.gz", ".gz"] }
+run = "gunzip {file}"
+explain = "x"
+
+[[recipe]]
+id = "tar"
+say = ["decompress {file}"]
+slots.file = { type = "file", suffixes = [".tar.gz", ".tgz"] }
+run = "tar -xzf {file}"
+explain = "x"
+"#;
+        assert_eq!(
+            top(recipes, "decompress notes.txt.gz").as_deref(),
+            Some("gunzip notes.txt.gz")
+        );
+        assert_eq!(
+            top(recipes, "decompress site.TAR.GZ").as_deref(),
+            Some("tar -xzf site.TAR.GZ")
+        );
+        // Neither takes a zip: nothing renders.
+        assert_eq!(top(recipes, "decompress site.zip"), None);
+    }
+
+    #[test]
+    fn path_slots_take_a_plain_word_only_after_their_cue() {
+        let recipes = r#"
+[[recipe]]
+id = "du"
+say = ["size of {dir}", "size of everything"]
+slots.dir = { type = "dir", cues = ["of", "in"], default = "." }
+run = "du -sh {dir}"
+explain = "x"
+
+[[recipe]]
+id = "vocab"
+say = ["project keeping"]
+run = "true"
+explain = "x"
+"#;
+        // "project" is a known word, but it follows the slot's cue.
+        assert_eq!(
+            top(recipes, "size of project").as_deref(),
+            Some("du -sh project")
+        );
+        // A stray known word elsewhere never becomes a path.
+        assert_eq!(top(recipes, "size keeping").as_deref(), Some("du -sh ."));
     }
 
     #[test]

@@ -106,6 +106,10 @@ pub struct SlotSrc {
     /// When true, a missing value is fine: optional groups using it disappear.
     #[serde(default)]
     pub optional: bool,
+    /// Only values ending with one of these (case-insensitive) fit; an entry starting with
+    /// `!` rules a suffix out: `["!.tar.gz", ".gz"]` takes `a.gz` but not `a.tar.gz`.
+    #[serde(default)]
+    pub suffixes: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -189,11 +193,33 @@ pub struct Slot {
     pub cues: Vec<String>,
     pub default: Option<String>,
     pub optional: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suffixes: Vec<String>,
 }
 
 impl Slot {
     /// Optional slots with cues are extras the user must ask for explicitly: they only take
     /// values their cues mark, never values by position.
+    /// Whether `value` passes the slot's suffix filter (always, without one).
+    pub fn accepts(&self, value: &str) -> bool {
+        if self.suffixes.is_empty() {
+            return true;
+        }
+        let v = value.to_ascii_lowercase();
+        let v = v.trim_end_matches(['/', '\'', '"']);
+        let ends = |s: &str| v.ends_with(&s.to_ascii_lowercase());
+        !self
+            .suffixes
+            .iter()
+            .filter_map(|s| s.strip_prefix('!'))
+            .any(ends)
+            && self
+                .suffixes
+                .iter()
+                .filter(|s| !s.starts_with('!'))
+                .any(|s| ends(s))
+    }
+
     pub fn cue_only(&self) -> bool {
         self.optional && !self.cues.is_empty()
     }

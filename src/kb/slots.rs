@@ -33,6 +33,11 @@ pub fn takes_words(ty: &str) -> bool {
     )
 }
 
+/// Whether a path-like slot may take one plain word that directly follows its cue.
+pub fn takes_cued_word(ty: &str) -> bool {
+    matches!(ty, "path" | "dir" | "file" | "files")
+}
+
 /// Whether a words-fill takes a run of words (a phrase) rather than one word.
 pub fn takes_phrase(ty: &str) -> bool {
     matches!(ty, "text" | "words" | "cmd" | "pattern")
@@ -236,8 +241,46 @@ fn render_text(text: &str, fmt: Option<&str>, sh: Shell) -> String {
     }
 }
 
+/// tar's compression letter for an archive name: `z` (gzip), `j` (bzip2), `J` (xz); with
+/// `create`, `a` (choose by suffix, GNU and BSD tar) for the others; empty for plain tar.
+fn tar_letter(name: &str, create: bool) -> &'static str {
+    let n = name.to_ascii_lowercase();
+    let n = n.trim_end_matches(['/', '\'', '"']);
+    let ends = |sfx: &[&str]| sfx.iter().any(|s| n.ends_with(s));
+    if ends(&[".gz", ".tgz", ".taz"]) {
+        "z"
+    } else if ends(&[".bz2", ".tbz", ".tbz2", ".tb2"]) {
+        "j"
+    } else if ends(&[".xz", ".txz"]) {
+        "J"
+    } else if create && ends(&[".zst", ".tzst", ".lz4", ".lzma", ".lz"]) {
+        "a"
+    } else {
+        ""
+    }
+}
+
 fn render_path(text: &str, fmt: Option<&str>, sh: Shell) -> Option<String> {
     let t = match fmt {
+        Some("tarz") => return Some(tar_letter(text, false).to_string()),
+        Some("tarc") => return Some(tar_letter(text, true).to_string()),
+        // The prefix of the matching cat/less: zcat, xzcat, bzcat, zstdcat.
+        Some("catz") => {
+            let n = text.to_ascii_lowercase();
+            let n = n.trim_end_matches(['\'', '"']);
+            return Some(
+                [
+                    (".gz", "z"),
+                    (".xz", "xz"),
+                    (".bz2", "bz"),
+                    (".zst", "zstd"),
+                ]
+                .iter()
+                .find(|(sfx, _)| n.ends_with(sfx))
+                .map_or("", |(_, p)| p)
+                .to_string(),
+            );
+        }
         Some("dir") => {
             if text.ends_with('/') {
                 text.to_string()
@@ -674,6 +717,29 @@ mod tests {
         assert_eq!(render_clock("3pm", Some("cron")).as_deref(), Some("0 15"));
         assert_eq!(render_clock("12am", None).as_deref(), Some("00:00"));
         assert_eq!(render_clock("25:00", None), None);
+    }
+
+    #[test]
+    fn tar_compression_follows_the_archive_name() {
+        let r = |name: &str, fmt: &str| {
+            render_mention(
+                "file",
+                Some(fmt),
+                &mention(Kind::File, name, Value::Text),
+                T,
+            )
+            .unwrap()
+        };
+        assert_eq!(r("site.tar.gz", "tarz"), "z");
+        assert_eq!(r("site.tgz", "tarz"), "z");
+        assert_eq!(r("notes.tar.bz2", "tarz"), "j");
+        assert_eq!(r("logs.TAR.XZ", "tarz"), "J");
+        assert_eq!(r("plain.tar", "tarz"), "");
+        // zstd: auto-compress when creating; both tars detect it when extracting.
+        assert_eq!(r("db.tar.zst", "tarc"), "a");
+        assert_eq!(r("db.tar.zst", "tarz"), "");
+        assert_eq!(r("syslog.2.gz", "catz"), "z");
+        assert_eq!(r("dump.sql.xz", "catz"), "xz");
     }
 
     #[test]

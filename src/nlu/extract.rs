@@ -939,7 +939,14 @@ impl<'a> Scanner<'a> {
                 | "logs"
         );
         if let Some(ext) = w.strip_prefix('.') {
-            if file_word && !ext.is_empty() && ext.chars().all(|c| c.is_ascii_alphanumeric()) {
+            // ".log files", or "every .log" (a known extension after a quantifier).
+            let quantified = i > 0
+                && matches!(self.lower[i - 1].as_str(), "every" | "all" | "each" | "any")
+                && FILE_EXTS.contains(&ext);
+            if (file_word || quantified)
+                && !ext.is_empty()
+                && ext.chars().all(|c| c.is_ascii_alphanumeric())
+            {
                 return Some(self.make(Kind::Ext, i, i, Value::Ext(vec![ext.to_string()])));
             }
             return None;
@@ -991,6 +998,13 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let folder = |x: Option<&str>| matches!(x, Some("dir" | "directory" | "folder"));
+        // "the logs folder", "my photos dir": after an article a plural noun names the
+        // folder even when it is a known word (adjectives like "leading" do not).
+        let after_article = i > 0
+            && matches!(self.lower[i - 1].as_str(), "the" | "my" | "our" | "your")
+            && w.len() > 3
+            && w.ends_with('s')
+            && !w.ends_with("ss");
         let prev_is_folder =
             i > 0 && folder(self.word(i - 1)) && self.word(i + 1).is_none_or(|n| !folder(Some(n)));
         let next_is_folder = folder(self.word(i + 1));
@@ -1028,7 +1042,7 @@ impl<'a> Scanner<'a> {
                 | "download"
                 | "downloads"
         );
-        if next_is_folder && !descriptive && !known_word(w)
+        if next_is_folder && !descriptive && (!known_word(w) || after_article)
             || prev_is_folder
                 && !matches!(
                     w,
@@ -1152,6 +1166,12 @@ fn is_english_glue(w: &str) -> bool {
             | "about"
             | "over"
             | "under"
+            | "called"
+            | "named"
+            | "new"
+            | "existing"
+            | "whole"
+            | "entire"
     )
 }
 
