@@ -26,6 +26,9 @@ for arg in "$@"; do
 done
 
 if [ "$uninstall" = 1 ]; then
+    if [ "$modify_rc" = 1 ]; then
+        scripts/install/rc.sh uninstall
+    fi
     rm -f "$bin_dir/caro"
     echo "caro: removed $bin_dir/caro"
     exit 0
@@ -37,3 +40,12 @@ mkdir -p "$bin_dir"
 install -m 0755 target/release/caro "$bin_dir/caro.tmp"
 mv -f "$bin_dir/caro.tmp" "$bin_dir/caro"
 echo "caro: installed $bin_dir/caro"
+
+if [ "$modify_rc" = 1 ]; then
+    scripts/install/rc.sh install --bin "$bin_dir/caro"
+else
+    echo "caro: left your shell rc files alone; to enable Ctrl-G add one of:"
+    echo "    eval \"\$(caro init zsh)\"     # ~/.zshrc"
+    echo "    eval \"\$(caro init bash)\"    # ~/.bashrc"
+    echo "    caro init fish | source       # ~/.config/fish/conf.d/caro.fish"
+fi

@@ -11,9 +11,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::schema::{Compiled, Mod, Recipe};
+use super::schema::{Mod, Recipe};
 use super::slots::{self, Fit, Target};
 use super::template;
+use super::Kb;
 use crate::context::{Context, Os, Shell};
 use crate::nlu::{Analysis, Mention};
 
@@ -59,39 +60,49 @@ pub fn blend(lexical: f32, semantic: Option<f32>) -> f32 {
     }
 }
 
-pub fn recipe_allowed(r: &Recipe, ctx: &Context) -> bool {
-    (r.os.is_empty() || r.os.iter().any(|o| o == ctx.os.as_str()))
-        && (r.shells.is_empty() || r.shells.iter().any(|s| s == ctx.shell.as_str()))
+fn allowed(kb: &Kb, i: usize, ctx: &Context) -> bool {
+    kb.index.meta[i].allows(ctx.os.as_str(), ctx.shell.as_str())
 }
 
 /// Lexical score of every allowed recipe (0 for the others).
-pub fn lexical_scores(kb: &Compiled, a: &Analysis, ctx: &Context) -> Vec<f32> {
-    let mut weights: HashMap<&str, f32> = HashMap::new();
+pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
+    let ix = &kb.index;
+    // Request term ids with their weights; symbols also credit related symbols.
+    let mut weights: HashMap<u32, f32> = HashMap::new();
     for t in &a.terms {
-        if let Some(&w) = kb.idf.get(t) {
-            weights.insert(t.as_str(), w);
+        if let Some(id) = ix.term_id(t) {
+            weights.insert(id, ix.idf[id as usize]);
         }
     }
     let req_norm: f32 = weights.values().map(|w| w * w).sum::<f32>().sqrt();
-    let mut best = vec![0.0f32; kb.recipes.len()];
+    let mut related: HashMap<u32, f32> = HashMap::new();
+    for &(x, y) in RELATED_SYMBOLS {
+        for (have, other) in [(x, y), (y, x)] {
+            if let (Some(h), Some(o)) = (ix.term_id(have), ix.term_id(other)) {
+                if let Some(&w) = weights.get(&h) {
+                    if !weights.contains_key(&o) {
+                        related.entry(o).or_insert(w);
+                    }
+                }
+            }
+        }
+    }
+    let mut best = vec![0.0f32; kb.len()];
     if req_norm == 0.0 {
         return best;
     }
-    for p in &kb.phrasings {
+    for p in &ix.phrasings {
         if p.norm == 0.0 {
             continue;
         }
-        let mut seen: HashSet<&str> = HashSet::new();
         let mut dot = 0.0;
         for t in &p.terms {
-            if seen.insert(t.as_str()) {
-                if let Some(w) = weights.get(t.as_str()) {
-                    dot += w * w;
-                } else if let Some(w) = related_symbol(t, &weights) {
-                    // A value of a related kind ("x.txt" where the phrasing has a glob)
-                    // counts for half.
-                    dot += 0.5 * w * w;
-                }
+            if let Some(w) = weights.get(t) {
+                dot += w * w;
+            } else if let Some(w) = related.get(t) {
+                // A value of a related kind ("x.txt" where the phrasing has a glob)
+                // counts for half.
+                dot += 0.5 * w * w;
             }
         }
         let cos = dot / (req_norm * p.norm);
@@ -100,9 +111,9 @@ pub fn lexical_scores(kb: &Compiled, a: &Analysis, ctx: &Context) -> Vec<f32> {
             *slot = cos;
         }
     }
-    for (i, r) in kb.recipes.iter().enumerate() {
-        if !recipe_allowed(r, ctx) {
-            best[i] = 0.0;
+    for (i, b) in best.iter_mut().enumerate() {
+        if !allowed(kb, i, ctx) {
+            *b = 0.0;
         }
     }
     best
@@ -124,26 +135,9 @@ const RELATED_SYMBOLS: &[(&str, &str)] = &[
     ("#str", "#path"),
 ];
 
-/// The weight of a request symbol related to phrasing symbol `t`, if any.
-fn related_symbol(t: &str, weights: &HashMap<&str, f32>) -> Option<f32> {
-    if !t.starts_with('#') {
-        return None;
-    }
-    RELATED_SYMBOLS.iter().find_map(|&(a, b)| {
-        let other = if a == t {
-            b
-        } else if b == t {
-            a
-        } else {
-            return None;
-        };
-        weights.get(other).copied()
-    })
-}
-
 /// Rank, bind and render: up to `limit` proposals, best first.
 pub fn propose(
-    kb: &Compiled,
+    kb: &Kb,
     a: &Analysis,
     ctx: &Context,
     semantic: Option<&[f32]>,
@@ -151,8 +145,8 @@ pub fn propose(
 ) -> Vec<Proposal> {
     let lexical = lexical_scores(kb, a, ctx);
     let semantic_by_recipe: Option<Vec<f32>> = semantic.map(|sims| {
-        let mut best = vec![-1.0f32; kb.recipes.len()];
-        for (i, p) in kb.phrasings.iter().enumerate() {
+        let mut best = vec![-1.0f32; kb.len()];
+        for (i, p) in kb.index.phrasings.iter().enumerate() {
             if let Some(&s) = sims.get(i) {
                 let slot = &mut best[p.recipe as usize];
                 *slot = slot.max(s);
@@ -160,8 +154,8 @@ pub fn propose(
         }
         best
     });
-    let mut order: Vec<(usize, f32)> = (0..kb.recipes.len())
-        .filter(|&i| recipe_allowed(&kb.recipes[i], ctx))
+    let mut order: Vec<(usize, f32)> = (0..kb.len())
+        .filter(|&i| allowed(kb, i, ctx))
         .map(|i| {
             (
                 i,
@@ -179,7 +173,7 @@ pub fn propose(
     };
     let mut out: Vec<Proposal> = Vec::new();
     for (i, blended) in order {
-        let r = &kb.recipes[i];
+        let r = kb.recipe(i);
         let Some(mut p) = realise(r, a, ctx, target) else {
             continue;
         };
@@ -807,8 +801,10 @@ mod tests {
             lexicon_toml: include_str!("../../data/kb/lexicon.toml"),
             recipe_files: vec![("test.toml".into(), recipes.into())],
         };
-        let kb = super::super::compile::compile(&input).unwrap();
-        let a = crate::nlu::analyze(request, &kb.lexicon, false);
+        let out = super::super::compile::compile(&input).unwrap();
+        let json: &'static str = Box::leak(serde_json::to_string(&out).unwrap().into_boxed_str());
+        let kb = super::super::Kb::from_json(json);
+        let a = crate::nlu::analyze(request, &kb.index.lexicon, false);
         let env = EnvView::from_pairs([("PATH", "/usr/bin:/bin")]);
         let ctx = Context::with_env(env, Some(Os::Linux), Some(Shell::Bash));
         propose(&kb, &a, &ctx, None, 1)

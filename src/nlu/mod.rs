@@ -1,7 +1,7 @@
 //! Natural-language understanding of a request: tokens, typed values ("mentions") and the
 //! terms used for matching.
 //!
-//! This module is self-contained (std, regex, once_cell, serde) because the build script
+//! This module is self-contained (std and serde only) because the build script
 //! compiles it too: recipe phrasings go through exactly the same analysis at build time as
 //! requests do at run time, so both sides of a match always agree.
 
@@ -9,9 +9,10 @@ pub mod extract;
 pub mod lexer;
 pub mod lexicon;
 pub mod mention;
+pub mod shapes;
 
 pub use lexer::Token;
-pub use lexicon::{Lexicon, LexiconSource};
+pub use lexicon::{Dict, Lexicon, LexiconSource};
 pub use mention::{Cmp, Kind, Mention, Rel, TimeUnit, Value};
 
 /// One normalised word of the request (a token may yield several: "don't" → "do", "not").
@@ -103,9 +104,7 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
     let scanner = extract::Scanner::new(&tokens, lexicon);
     let known = |w: &str| {
         let c = lexicon.canonical(w);
-        lexicon.vocab.binary_search(&c).is_ok()
-            || lexicon.is_stop(w)
-            || lexicon.abbrev.contains_key(w)
+        lexicon.knows(&c) || lexicon.is_stop(w) || lexicon.abbrev.contains_key(w)
     };
     let mut words = Vec::new();
     let mut mentions = Vec::new();
@@ -176,12 +175,12 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
 
 /// A multi-word abbreviation starting at token `i`: its expansion and how many tokens it
 /// spans (the longest match wins).
-fn phrase_at<'l>(
+fn phrase_at<'a>(
     tokens: &[Token],
     lower: &[String],
     i: usize,
-    lexicon: &'l Lexicon,
-) -> Option<(&'l str, usize)> {
+    lexicon: &Lexicon<'a>,
+) -> Option<(&'a str, usize)> {
     let word = |k: usize| {
         let quoted = tokens.get(k).is_some_and(|t| t.is_quoted());
         lower
@@ -199,7 +198,7 @@ fn phrase_at<'l>(
                 .split_whitespace()
                 .enumerate()
                 .all(|(j, part)| word(i + j) == Some(part));
-            hit.then_some((v.as_str(), n))
+            hit.then_some((*v, n))
         })
         .max_by_key(|&(_, n)| n)
 }
@@ -246,18 +245,17 @@ fn symbol_kind(symbol: &str) -> Kind {
 mod tests {
     use super::*;
 
-    fn lexicon() -> Lexicon {
-        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        Lexicon {
-            stop: words(&["with", "how", "of", "the"]).into_iter().collect(),
-            abbrev: [("how many", "count"), ("get rid of", "delete")]
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            // Sorted: the vocabulary is binary-searched.
-            vocab: words(&["big", "count", "delet", "junk", "lin", "width"]),
+    fn lexicon() -> Lexicon<'static> {
+        let mut l = Lexicon {
+            stop: vec!["how", "of", "the", "with"],
+            abbrev: lexicon::Dict::from_pairs(vec![
+                ("how many", "count"),
+                ("get rid of", "delete"),
+            ]),
             ..Lexicon::default()
-        }
+        };
+        l.set_vocab(["big", "count", "delet", "junk", "lin", "width"].map(String::from));
+        l
     }
 
     fn canon(text: &str) -> Vec<String> {
