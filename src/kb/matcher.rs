@@ -888,6 +888,25 @@ explain = "x"
     }
 
     #[test]
+    fn suffix_filters_take_and_refuse() {
+        let slot = |suffixes: &[&str]| super::super::schema::Slot {
+            name: "f".into(),
+            ty: "file".into(),
+            cues: vec![],
+            default: None,
+            optional: false,
+            suffixes: suffixes.iter().map(|s| s.to_string()).collect(),
+        };
+        assert!(slot(&[]).accepts("anything"));
+        assert!(slot(&[".gz"]).accepts("'a b.GZ'"));
+        assert!(!slot(&[".gz"]).accepts("a.zip"));
+        assert!(!slot(&["!.tar.gz", ".gz"]).accepts("a.tar.gz"));
+        // Only exclusions: everything else passes.
+        assert!(slot(&["!.txt"]).accepts("/dev/sdb"));
+        assert!(!slot(&["!.txt"]).accepts("notes.txt"));
+    }
+
+    #[test]
     fn suffixes_route_archives_to_their_tool() {
         let recipes = r#"
 [[recipe]]

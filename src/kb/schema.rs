@@ -274,16 +274,18 @@ impl Slot {
         let v = value.to_ascii_lowercase();
         let v = v.trim_end_matches(['/', '\'', '"']);
         let ends = |s: &str| v.ends_with(&s.to_ascii_lowercase());
-        !self
+        let mut wanted = self
             .suffixes
             .iter()
-            .filter_map(|s| s.strip_prefix('!'))
-            .any(ends)
-            && self
+            .filter(|s| !s.starts_with('!'))
+            .peekable();
+        let any_wanted = wanted.peek().is_none() || wanted.any(|s| ends(s));
+        any_wanted
+            && !self
                 .suffixes
                 .iter()
-                .filter(|s| !s.starts_with('!'))
-                .any(|s| ends(s))
+                .filter_map(|s| s.strip_prefix('!'))
+                .any(ends)
     }
 
     pub fn cue_only(&self) -> bool {

@@ -160,7 +160,10 @@ pub fn render_mention(ty: &str, fmt: Option<&str>, m: &Mention, t: Target) -> Op
             _ => Some(quote(text, sh)),
         },
         "userhost" => Some(quote(text, sh)),
-        "mode" => Some(quote(text, sh)),
+        "mode" => match fmt {
+            Some("umask") => umask_for(text),
+            _ => Some(quote(text, sh)),
+        },
         "signal" => {
             let s = text.trim_start_matches('-');
             let s = s.strip_prefix("SIG").unwrap_or(s);
@@ -418,6 +421,23 @@ fn jq_path(key: &str) -> String {
     } else {
         format!("[\"{}\"]", escape_chars(key, r#""\"#))
     }
+}
+
+/// The umask that makes new files come out with octal mode `mode` ("640" → "027"):
+/// directories get execute wherever files get read, and the umask removes the rest.
+fn umask_for(mode: &str) -> Option<String> {
+    let digits = format!("{:0>3}", mode.trim_start_matches('0'));
+    if digits.len() != 3 || !digits.chars().all(|c| ('0'..='7').contains(&c)) {
+        return None;
+    }
+    digits
+        .chars()
+        .map(|c| {
+            let d = c.to_digit(8)?;
+            let with_x = if d & 4 != 0 { d | 1 } else { d };
+            char::from_digit(7 - with_x, 8)
+        })
+        .collect()
 }
 
 /// Backslash-escape every character of `text` found in `special`.
@@ -717,6 +737,25 @@ mod tests {
         assert_eq!(render_clock("3pm", Some("cron")).as_deref(), Some("0 15"));
         assert_eq!(render_clock("12am", None).as_deref(), Some("00:00"));
         assert_eq!(render_clock("25:00", None), None);
+    }
+
+    #[test]
+    fn umask_from_the_mode_new_files_should_get() {
+        let r = |mode: &str| {
+            render_mention(
+                "mode",
+                Some("umask"),
+                &mention(Kind::Mode, mode, Value::Text),
+                T,
+            )
+        };
+        assert_eq!(r("640").as_deref(), Some("027"));
+        assert_eq!(r("644").as_deref(), Some("022"));
+        assert_eq!(r("0600").as_deref(), Some("077"));
+        assert_eq!(r("664").as_deref(), Some("002"));
+        assert_eq!(r("750").as_deref(), Some("027"));
+        assert_eq!(r("u+x"), None);
+        assert_eq!(r("999"), None);
     }
 
     #[test]

@@ -734,7 +734,7 @@ impl<'a> Scanner<'a> {
             || text.starts_with("../")
             || text == "."
             || text == ".."
-            || (text.contains('/') && !text.starts_with('-'))
+            || (text.contains('/') && !text.starts_with('-') && !word_pair(text))
         {
             // `/var/log/app.log` names a file: its last part has a file extension or is a
             // well-known file name. A trailing slash always means a directory.
@@ -1038,9 +1038,12 @@ impl<'a> Scanner<'a> {
         if shaped {
             return true;
         }
-        // A plain word one or two edits from a known word is a typo of it ("frist",
-        // "insensitve"), not a name; the word analysis corrects it.
-        if self.lexicon.correct(w).is_some() {
+        // A known misspelling ("frist"), or a longer plain word one or two edits from a
+        // known word ("insensitve"), is a typo, not a name; the word analysis corrects it.
+        // Short words are too often real names one edit from a word ("dist", "docs").
+        if self.lexicon.misspellings.contains_key(w)
+            || (w.len() >= 6 && self.lexicon.correct(w).is_some())
+        {
             return false;
         }
         let after_kind_word = i > 0 && KIND_WORDS.contains(&self.lower[i - 1].as_str());
@@ -1052,6 +1055,27 @@ impl<'a> Scanner<'a> {
                 && w.len() > 1
                 && !is_english_glue(w))
     }
+}
+
+/// "read/write", "and/or": English word pairs written with a slash are words, not a path
+/// (`src/lib` or `app/models` are paths, so this is a fixed list).
+fn word_pair(text: &str) -> bool {
+    matches!(
+        text.to_ascii_lowercase().as_str(),
+        "read/write"
+            | "read/execute"
+            | "write/execute"
+            | "and/or"
+            | "on/off"
+            | "yes/no"
+            | "true/false"
+            | "input/output"
+            | "start/stop"
+            | "enable/disable"
+            | "upload/download"
+            | "r/w"
+            | "rw/ro"
+    )
 }
 
 /// Function words that are never names even when the KB vocabulary lacks them.
@@ -1282,6 +1306,12 @@ mod tests {
             [(Kind::Mode, "-w".into()), (Kind::Name, "notes_v2".into())]
         );
         assert_eq!(scan("make it +x"), [(Kind::Mode, "+x".into())]);
+    }
+
+    #[test]
+    fn known_words_joined_by_a_slash_are_not_a_path() {
+        assert_eq!(scan("owner read/write only"), []);
+        assert_eq!(scan("copy to src/lib"), [(Kind::Path, "src/lib".into())]);
     }
 
     #[test]

@@ -148,6 +148,15 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
         }
         let (parts, used) = match phrase {
             Some((exp, n)) => (exp.split_whitespace().map(str::to_string).collect(), n),
+            // "read/write" reads as two words.
+            None if lower.contains('/') => (
+                lower
+                    .split('/')
+                    .filter(|p| !p.is_empty())
+                    .flat_map(|p| expand_word(p, lexicon))
+                    .collect(),
+                1,
+            ),
             None => (expand_word(&lower, lexicon), 1),
         };
         for part in parts {
@@ -254,7 +263,7 @@ mod tests {
             ]),
             ..Lexicon::default()
         };
-        l.set_vocab(["big", "count", "delet", "junk", "lin", "width"].map(String::from));
+        l.set_vocab(["big", "count", "delet", "junk", "length", "lin", "width"].map(String::from));
         l
     }
 
@@ -278,6 +287,6 @@ mod tests {
     fn stopwords_are_not_typo_corrected() {
         // "with" is one edit away from the vocabulary word "width".
         assert_eq!(canon("with"), ["with"]);
-        assert_eq!(canon("widht"), ["width"]);
+        assert_eq!(canon("lentgh"), ["length"]);
     }
 }
