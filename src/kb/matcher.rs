@@ -16,7 +16,7 @@ use super::slots::{self, Fit, Target};
 use super::template;
 use super::Kb;
 use crate::context::{Context, Os, Shell};
-use crate::nlu::{Analysis, Mention};
+use crate::nlu::{Analysis, Kind, Mention};
 
 /// A rendered suggestion from one recipe.
 #[derive(Clone, Debug)]
@@ -562,9 +562,12 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
             if vals.contains_key(&s.name) {
                 continue;
             }
+            // A slot with a default (a place to search, a count) takes quoted text only
+            // when a cue marks it: "grep for 'x'" gives no directory 'x'.
             let pick = (0..a.mentions.len())
                 .filter(|i| !used.contains(i))
                 .filter(|&i| slot_fit(s, &a.mentions[i]) == want)
+                .filter(|&i| s.default.is_none() || a.mentions[i].kind != Kind::Quoted)
                 .find(|&i| !cued_elsewhere(i, s));
             if let Some(i) = pick {
                 used.insert(i);
@@ -667,7 +670,8 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
                         .chars()
                         .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
                     && text.chars().any(|c| c.is_alphabetic())
-                    && preceding_word(a, w.token).is_some_and(|p| s.cues.contains(&p))
+                    && preceding_word(a, w.token)
+                        .is_some_and(|p| s.cues.contains(&p) && place_cue(&p))
             });
             if let Some(i) = pick {
                 used_words.insert(i);
@@ -708,6 +712,33 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         used_words,
         missing,
     }
+}
+
+/// Cues that put a location after them ("in", "under", "called"), unlike verbs and
+/// negations ("without clobbering" is no folder).
+fn place_cue(w: &str) -> bool {
+    matches!(
+        w,
+        "in" | "into"
+            | "to"
+            | "from"
+            | "under"
+            | "inside"
+            | "within"
+            | "below"
+            | "beneath"
+            | "of"
+            | "on"
+            | "onto"
+            | "at"
+            | "as"
+            | "up"
+            | "called"
+            | "named"
+            | "folder"
+            | "directory"
+            | "dir"
+    )
 }
 
 /// The lower-case word before token `tok`, skipping articles ("in the app" → "in").

@@ -580,10 +580,30 @@ impl<'a> Scanner<'a> {
             }
             return Rel::Older;
         }
-        for w in self.before(first).iter().take(4) {
+        let before = self.before(first);
+        // "untouched for more than 10 days": an age word anywhere in reach beats "for".
+        let older = |w: &str| {
+            matches!(
+                w,
+                "older"
+                    | "before"
+                    | "earlier"
+                    | "prior"
+                    | "stale"
+                    | "untouched"
+                    | "unmodified"
+                    | "unused"
+                    | "unchanged"
+                    | "unaccessed"
+                    | "inactive"
+            )
+        };
+        if before.iter().take(4).any(|w| older(w)) {
+            return Rel::Older;
+        }
+        for w in before.iter().take(4) {
             match w.as_str() {
-                "older" | "before" | "earlier" | "prior" | "stale" | "untouched" | "unmodified"
-                | "unused" | "unchanged" | "unaccessed" | "inactive" => return Rel::Older,
+                w if older(w) => return Rel::Older,
                 "last" | "past" | "within" | "since" | "newer" | "recent" | "latest"
                 | "previous" | "recently" | "younger" | "fresher" => return Rel::Within,
                 "every" | "each" | "interval" => return Rel::Every,
@@ -903,10 +923,13 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let exts = self.lexicon.filetypes.get(w)?;
-        // Singular type words ("python", "log") name a file type only before a file word;
-        // plurals ("pdfs", "jpgs") do on their own.
+        // Singular type words ("python", "log") name a file type only before a file word or
+        // after a quantifier ("every pdf"); plurals ("pdfs", "jpgs") do on their own.
         let plural_type = w.ends_with('s') && !file_word;
-        if file_word || plural_type {
+        let quantified = i > 0
+            && matches!(self.lower[i - 1].as_str(), "every" | "each" | "any")
+            && exts.iter().any(|e| *e == w);
+        if file_word || plural_type || quantified {
             return Some(self.make(
                 Kind::Ext,
                 i,
@@ -1306,6 +1329,21 @@ mod tests {
             [(Kind::Mode, "-w".into()), (Kind::Name, "notes_v2".into())]
         );
         assert_eq!(scan("make it +x"), [(Kind::Mode, "+x".into())]);
+    }
+
+    #[test]
+    fn ages_read_right() {
+        let toks = tokenize("files untouched for more than 10 days");
+        let l = lex();
+        let s = Scanner::new(&toks, &l);
+        assert_eq!(
+            s.at(5, &|_| true).unwrap().value,
+            Value::Duration {
+                amount: 10.0,
+                unit: TimeUnit::Day,
+                rel: Rel::Older
+            }
+        );
     }
 
     #[test]

@@ -134,6 +134,32 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
         if phrase.is_none() {
             if let Some(m) = scanner.at(i, &known) {
                 terms.push(m.kind.symbol().to_string());
+                // "case-insensitive", "git-tracked": a hyphenated name made of known words
+                // also reads as those words (for cues and matching); it stays a name too,
+                // since "app-live" may well be one.
+                if m.kind == Kind::Name && m.first == m.last && m.text.contains('-') {
+                    let parts: Vec<&str> = m.text.split('-').collect();
+                    if parts.iter().all(|p| {
+                        p.len() > 1
+                            && p.chars().all(|c| c.is_ascii_alphabetic())
+                            && known(&p.to_lowercase())
+                    }) {
+                        for part in parts {
+                            let lower = part.to_lowercase();
+                            let stop = lexicon.is_stop(&lower);
+                            let canon = lexicon.canonical(&lower);
+                            if !stop {
+                                terms.push(canon.clone());
+                            }
+                            words.push(Word {
+                                token: i,
+                                lower,
+                                canon,
+                                stop,
+                            });
+                        }
+                    }
+                }
                 i = m.last + 1;
                 mentions.push(m);
                 continue;
@@ -281,6 +307,16 @@ mod tests {
         assert_eq!(canon("get rid of junk"), ["delet", "junk"]);
         // Only the whole phrase counts.
         assert_eq!(canon("how big"), ["how", "big"]);
+    }
+
+    #[test]
+    fn hyphenated_known_words_read_as_words_and_stay_a_name() {
+        let a = analyze("big-junk", &lexicon(), false);
+        assert_eq!(a.mentions.len(), 1);
+        assert_eq!(a.mentions[0].kind, Kind::Name);
+        assert_eq!(canon("big-junk"), ["big", "junk"]);
+        // Parts the lexicon does not know: only a name.
+        assert_eq!(canon("web-7d9f"), Vec::<String>::new());
     }
 
     #[test]
