@@ -507,6 +507,8 @@ fn render_size(v: &Value, fmt: Option<&str>) -> Option<String> {
         Some("bytes") => bytes.to_string(),
         Some("human") => largest_exact(bytes).trim_end_matches('c').replace('k', "K"),
         Some("k") => (bytes / 1024).to_string(),
+        // Zero bytes: "zero byte files" are empty ones (nothing is smaller).
+        _ if bytes == 0 && cmp != Cmp::Gt => "0c".to_string(),
         _ => match cmp {
             Cmp::Lt => format!("-{bytes}c"),
             Cmp::Eq => largest_exact(bytes),
@@ -679,6 +681,8 @@ mod tests {
         assert_eq!(s(1 << 30, Cmp::Unspecified), "+1G");
         assert_eq!(s(1024, Cmp::Lt), "-1024c");
         assert_eq!(s(1500, Cmp::Gt), "+1500c");
+        assert_eq!(s(0, Cmp::Unspecified), "0c");
+        assert_eq!(s(0, Cmp::Gt), "+0c");
     }
 
     #[test]

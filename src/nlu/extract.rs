@@ -928,7 +928,7 @@ impl<'a> Scanner<'a> {
         let plural_type = w.ends_with('s') && !file_word;
         let quantified = i > 0
             && matches!(self.lower[i - 1].as_str(), "every" | "each" | "any")
-            && exts.iter().any(|e| *e == w);
+            && exts.contains(&w);
         if file_word || plural_type || quantified {
             return Some(self.make(
                 Kind::Ext,
@@ -971,15 +971,17 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let folder = |x: Option<&str>| matches!(x, Some("dir" | "directory" | "folder"));
+        let plural = w.len() > 3 && w.ends_with('s') && !w.ends_with("ss");
         // "the logs folder", "my photos dir": after an article a plural noun names the
         // folder even when it is a known word (adjectives like "leading" do not).
-        let after_article = i > 0
-            && matches!(self.lower[i - 1].as_str(), "the" | "my" | "our" | "your")
-            && w.len() > 3
-            && w.ends_with('s')
-            && !w.ends_with("ss");
-        let prev_is_folder =
-            i > 0 && folder(self.word(i - 1)) && self.word(i + 1).is_none_or(|n| !folder(Some(n)));
+        let after_article =
+            i > 0 && matches!(self.lower[i - 1].as_str(), "the" | "my" | "our" | "your") && plural;
+        // "folder build": an unknown word after a folder word names it ("the uploads
+        // folder writable" does not make a folder called "writable").
+        let prev_is_folder = i > 0
+            && folder(self.word(i - 1))
+            && self.word(i + 1).is_none_or(|n| !folder(Some(n)))
+            && (!known_word(w) || plural);
         let next_is_folder = folder(self.word(i + 1));
         // Words that describe a folder rather than name it.
         let descriptive = matches!(
