@@ -31,6 +31,8 @@ pub struct Proposal {
     pub risk_hint: Option<String>,
     /// Score details for `--explain`/debugging and calibration.
     pub score: ScoreParts,
+    /// Request words used as values (word index, the symbol of the slot's type).
+    word_values: Vec<(usize, String)>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -64,16 +66,34 @@ fn allowed(kb: &Kb, i: usize, ctx: &Context) -> bool {
     kb.index.meta[i].allows(ctx.os.as_str(), ctx.shell.as_str())
 }
 
-/// Lexical score of every allowed recipe (0 for the others).
-pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
+/// Request term ids with their idf weights.
+fn term_weights<'t>(kb: &Kb, terms: impl Iterator<Item = &'t str>) -> HashMap<u32, f32> {
     let ix = &kb.index;
-    // Request term ids with their weights; symbols also credit related symbols.
     let mut weights: HashMap<u32, f32> = HashMap::new();
-    for t in &a.terms {
+    for t in terms {
         if let Some(id) = ix.term_id(t) {
             weights.insert(id, ix.idf[id as usize]);
         }
     }
+    weights
+}
+
+/// Lexical score of every allowed recipe (0 for the others).
+pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
+    let weights = term_weights(kb, a.terms.iter().map(String::as_str));
+    let mut best = best_cosines(kb, &weights, None);
+    for (i, b) in best.iter_mut().enumerate() {
+        if !allowed(kb, i, ctx) {
+            *b = 0.0;
+        }
+    }
+    best
+}
+
+/// Best cosine per recipe between weighted request terms and the phrasings (of one
+/// recipe, with `only`); symbols also credit related symbols.
+fn best_cosines(kb: &Kb, weights: &HashMap<u32, f32>, only: Option<usize>) -> Vec<f32> {
+    let ix = &kb.index;
     let req_norm: f32 = weights.values().map(|w| w * w).sum::<f32>().sqrt();
     let mut related: HashMap<u32, f32> = HashMap::new();
     for &(x, y) in RELATED_SYMBOLS {
@@ -92,7 +112,7 @@ pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
         return best;
     }
     for p in &ix.phrasings {
-        if p.norm == 0.0 {
+        if p.norm == 0.0 || only.is_some_and(|r| r != p.recipe as usize) {
             continue;
         }
         let mut dot = 0.0;
@@ -111,12 +131,24 @@ pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
             *slot = cos;
         }
     }
-    for (i, b) in best.iter_mut().enumerate() {
-        if !allowed(kb, i, ctx) {
-            *b = 0.0;
-        }
-    }
     best
+}
+
+/// Recipe `i`'s lexical score once the request's words that became values count as
+/// values: in "grep warn or error", `error` is the pattern the phrasing's `{b}` stands
+/// for, not the word "error" of some other recipe.
+fn value_aware_lexical(kb: &Kb, a: &Analysis, i: usize, word_values: &[(usize, String)]) -> f32 {
+    let valued: HashSet<usize> = word_values.iter().map(|(w, _)| *w).collect();
+    let terms = a
+        .words
+        .iter()
+        .enumerate()
+        .filter(|(k, w)| !w.stop && !valued.contains(k))
+        .map(|(_, w)| w.canon.as_str())
+        .chain(a.mentions.iter().map(|m| m.kind.symbol()))
+        .chain(word_values.iter().map(|(_, sym)| sym.as_str()));
+    let weights = term_weights(kb, terms);
+    best_cosines(kb, &weights, Some(i))[i]
 }
 
 /// Symbols that stand for overlapping kinds of value.
@@ -177,6 +209,13 @@ pub fn propose(
         let Some(mut p) = realise(r, a, ctx, target) else {
             continue;
         };
+        let mut blended = blended;
+        if !p.word_values.is_empty() {
+            let lex = value_aware_lexical(kb, a, i, &p.word_values);
+            if lex > lexical[i] {
+                blended = blend(lex, semantic_by_recipe.as_ref().map(|s| s[i]));
+            }
+        }
         let coverage = p.score.coverage;
         let unexplained = p.score.unexplained;
         let mut score = blended + 0.12 * coverage - 0.25 * unexplained + 0.06 * p.score.fit;
@@ -247,6 +286,8 @@ struct Binding {
     vals: HashMap<String, Bound>,
     used_mentions: HashSet<usize>,
     used_words: HashSet<usize>,
+    /// Each word a cue marked as a value, with the type of the slot it went to.
+    word_slots: Vec<(usize, String)>,
     missing: Vec<String>,
 }
 
@@ -406,6 +447,13 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
             fit,
             ..Default::default()
         },
+        word_values: b
+            .word_slots
+            .iter()
+            .filter_map(|(w, ty)| {
+                super::schema::slot_type(ty).map(|(sym, _)| (*w, sym.to_string()))
+            })
+            .collect(),
     })
 }
 
@@ -592,6 +640,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         .map(|(i, _)| i)
         .collect();
     let mut used_words: HashSet<usize> = HashSet::new();
+    let mut word_slots: Vec<(usize, String)> = Vec::new();
     for s in &r.slots {
         if vals.contains_key(&s.name) {
             continue;
@@ -652,6 +701,11 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
                     .map(|t| t.text.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
+                // Only a value its cue marks counts as a value for ranking ("or error");
+                // words a slot merely soaked up do not make the recipe look better.
+                if cued_word(&span[0]) {
+                    word_slots.extend(span.iter().map(|&j| (j, s.ty.clone())));
+                }
                 used_words.extend(span);
                 vals.insert(s.name.clone(), Bound::Words(text));
                 continue;
@@ -661,20 +715,26 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
             // A plain word right after one of the slot's cues names a path ("zip up
             // project", "under core") even when it is also an English word; elsewhere a
             // stray word never becomes a path.
-            let pick = leftovers.iter().copied().find(|&i| {
+            // After "called"/"named" even a stopword is the name ("a folder called out").
+            let pick = (0..a.words.len()).find(|&i| {
                 let w = &a.words[i];
                 let text = a.tokens[w.token].text.to_lowercase();
-                !used_words.contains(&i)
+                let after = preceding_word(a, w.token);
+                let naming = after
+                    .as_deref()
+                    .is_some_and(|p| matches!(p, "called" | "named"));
+                (leftovers.contains(&i) || (naming && w.stop))
+                    && !used_words.contains(&i)
                     && !s.cues.contains(&text)
                     && text
                         .chars()
                         .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
                     && text.chars().any(|c| c.is_alphabetic())
-                    && preceding_word(a, w.token)
-                        .is_some_and(|p| s.cues.contains(&p) && place_cue(&p))
+                    && after.is_some_and(|p| s.cues.contains(&p) && place_cue(&p))
             });
             if let Some(i) = pick {
                 used_words.insert(i);
+                word_slots.push((i, s.ty.clone()));
                 let tok = a.words[i].token;
                 vals.insert(s.name.clone(), Bound::Words(a.tokens[tok].text.clone()));
                 continue;
@@ -710,6 +770,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         vals,
         used_mentions: used,
         used_words,
+        word_slots,
         missing,
     }
 }

@@ -216,12 +216,15 @@ fn phrase_at<'a>(
     i: usize,
     lexicon: &Lexicon<'a>,
 ) -> Option<(&'a str, usize)> {
+    // Plain words only (trailing punctuation aside): ".log in" is a file type and a
+    // preposition, not "log in".
     let word = |k: usize| {
         let quoted = tokens.get(k).is_some_and(|t| t.is_quoted());
         lower
             .get(k)
             .filter(|_| !quoted)
-            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\''))
+            .map(|w| w.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '\''))
+            .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
     };
     lexicon
         .abbrev
@@ -305,8 +308,9 @@ mod tests {
     fn multi_word_shorthands_expand() {
         assert_eq!(canon("how many lines"), ["count", "lin"]);
         assert_eq!(canon("get rid of junk"), ["delet", "junk"]);
-        // Only the whole phrase counts.
+        // Only the whole phrase counts, made of plain words.
         assert_eq!(canon("how big"), ["how", "big"]);
+        assert_ne!(canon("how, .many"), ["count"]);
     }
 
     #[test]
