@@ -114,6 +114,11 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
             for v in m.set.values() {
                 check_template(v, &names).map_err(|e| at(format!("mod value: {e}")))?;
             }
+            if let Some(n) = m.needs.iter().find(|n| !names.contains(*n)) {
+                return Err(at(format!(
+                    "mod needs '{n}', which is not a slot or mod value"
+                )));
+            }
             if m.when.is_empty() {
                 return Err(at("a mod needs at least one `when` cue".into()));
             }
@@ -188,6 +193,7 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
                 set: m.set.clone(),
                 explain: m.explain.clone(),
                 risk: m.risk.clone(),
+                needs: m.needs.clone(),
             });
         }
         for (k, m) in mods.iter().enumerate() {

@@ -343,8 +343,14 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
         }
     }
     // A required value nobody supplied: the command would be incomplete, whatever the
-    // template's optional groups make of it.
+    // template's optional groups make of it. Likewise a modifier that needs a value.
     if b.missing.iter().any(|name| !vals.contains_key(name)) {
+        return None;
+    }
+    if mods
+        .iter()
+        .any(|m| !m.needs.is_empty() && !m.needs.iter().any(|n| vals.contains_key(n)))
+    {
         return None;
     }
     let template = select_template(r, target.os, target.shell)?;
@@ -977,6 +983,28 @@ explain = "x"
             top(recipes, "replace good morning with good night in notes.txt").as_deref(),
             Some("sed 's/good morning/good night/g' notes.txt")
         );
+    }
+
+    #[test]
+    fn a_modifier_that_needs_a_value_it_lacks_rules_the_recipe_out() {
+        let recipes = r#"
+[[recipe]]
+id = "find"
+say = ["find {glob} files and delete them"]
+slots.glob = { type = "glob", optional = true }
+run = "find .{[ -name {glob}]}{[ {action}]}"
+explain = "x"
+[[recipe.mod]]
+when = ["delete"]
+set.action = "-delete"
+needs = ["glob"]
+"#;
+        assert_eq!(
+            top(recipes, "delete the *.tmp files").as_deref(),
+            Some("find . -name '*.tmp' -delete")
+        );
+        // Nothing says which files: never "find . -delete".
+        assert_eq!(top(recipes, "delete the files"), None);
     }
 
     #[test]

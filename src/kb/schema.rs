@@ -127,6 +127,10 @@ pub struct ModSrc {
     pub explain: Option<String>,
     #[serde(default)]
     pub risk: Option<String>,
+    /// Names of which at least one must have a value for this modifier to make sense;
+    /// otherwise the recipe does not fit ("delete them" needs something that says which).
+    #[serde(default)]
+    pub needs: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -301,6 +305,8 @@ pub struct Mod {
     pub set: BTreeMap<String, String>,
     pub explain: Option<String>,
     pub risk: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
 }
 
 /// Slot types and the example value used when a phrasing is shown to an encoder.

@@ -63,15 +63,14 @@ pub fn fit(ty: &str, kind: Kind) -> Fit {
         "text" | "words" => (
             &[Quoted],
             &[
-                Name, File, EnvVar, Version, Glob, Number, Date, Clock, Host, Ip, Url, Assign,
-                Path,
+                Name, File, EnvVar, Version, Glob, Number, Date, Clock, Host, Ip, Url, Assign, Path,
             ],
         ),
         "pattern" => (
             &[Quoted],
             &[
-                Name, EnvVar, File, Glob, Version, Host, Url, Ip, Commit, Flag, Number, Date, Clock,
-                Assign, Path,
+                Name, EnvVar, File, Glob, Version, Host, Url, Ip, Commit, Flag, Number, Date,
+                Clock, Assign, Path,
             ],
         ),
         "cmd" => (&[Path, File], &[Name, Quoted]),
