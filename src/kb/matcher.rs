@@ -134,18 +134,15 @@ fn best_cosines(kb: &Kb, weights: &HashMap<u32, f32>, only: Option<usize>) -> Ve
     best
 }
 
-/// Recipe `i`'s lexical score once the request's words that became values count as
-/// values: in "grep warn or error", `error` is the pattern the phrasing's `{b}` stands
-/// for, not the word "error" of some other recipe.
+/// Recipe `i`'s lexical score once the request's words that became values also count as
+/// values: in "grep warn or error", `error` is the pattern the phrasing's `{b}` stands for.
 fn value_aware_lexical(kb: &Kb, a: &Analysis, i: usize, word_values: &[(usize, String)]) -> f32 {
-    let valued: HashSet<usize> = word_values.iter().map(|(w, _)| *w).collect();
+    // The words stay (a long phrase soaked into one value still reads as those words); the
+    // value's symbol is added.
     let terms = a
-        .words
+        .terms
         .iter()
-        .enumerate()
-        .filter(|(k, w)| !w.stop && !valued.contains(k))
-        .map(|(_, w)| w.canon.as_str())
-        .chain(a.mentions.iter().map(|m| m.kind.symbol()))
+        .map(String::as_str)
         .chain(word_values.iter().map(|(_, sym)| sym.as_str()));
     let weights = term_weights(kb, terms);
     best_cosines(kb, &weights, Some(i))[i]
