@@ -324,6 +324,24 @@ mod tests {
     }
 
     #[test]
+    fn any_text_is_analysed_without_panicking() {
+        for text in [
+            "rm -rf / — yes",
+            "—",
+            "a—",
+            "3—",
+            "1½ gigs",
+            "ünïcödé ñame 3rd",
+            "日本語のファイル.txt を削除",
+            "emoji 🎉🎉 files",
+            "\u{0}\u{7f}",
+            "'unterminated",
+        ] {
+            let _ = analyze(text, &lexicon(), false);
+        }
+    }
+
+    #[test]
     fn stopwords_are_not_typo_corrected() {
         // "with" is one edit away from the vocabulary word "width".
         assert_eq!(canon("with"), ["with"]);
