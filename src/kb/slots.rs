@@ -63,14 +63,15 @@ pub fn fit(ty: &str, kind: Kind) -> Fit {
         "text" | "words" => (
             &[Quoted],
             &[
-                Name, File, EnvVar, Version, Glob, Number, Date, Clock, Host, Ip, Url, Assign, Path,
+                Name, File, EnvVar, Version, Glob, Number, Date, Clock, Host, Ip, Url, Assign,
+                Path, Signal,
             ],
         ),
         "pattern" => (
             &[Quoted],
             &[
                 Name, EnvVar, File, Glob, Version, Host, Url, Ip, Commit, Flag, Number, Date,
-                Clock, Assign, Path,
+                Clock, Assign, Path, Signal,
             ],
         ),
         "cmd" => (&[Path, File], &[Name, Quoted]),

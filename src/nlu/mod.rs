@@ -133,33 +133,41 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
         let phrase = phrase_at(&tokens, &scanner.lower, i, lexicon);
         if phrase.is_none() {
             if let Some(m) = scanner.at(i, &known) {
-                terms.push(m.kind.symbol().to_string());
-                // "case-insensitive", "git-tracked": a hyphenated name made of known words
-                // also reads as those words (for cues and matching); it stays a name too,
-                // since "app-live" may well be one.
-                if m.kind == Kind::Name && m.first == m.last && m.text.contains('-') {
-                    let parts: Vec<&str> = m.text.split('-').collect();
-                    if parts.iter().all(|p| {
+                // "case-insensitive", "git-tracked": a hyphenated token made of known words
+                // reads as those words; after a kind word ("the symlink app-live", "branch
+                // fix-login") it is a name as well.
+                let compound = m.kind == Kind::Name
+                    && m.first == m.last
+                    && m.text.contains('-')
+                    && m.text.split('-').all(|p| {
                         p.len() > 1
                             && p.chars().all(|c| c.is_ascii_alphabetic())
                             && known(&p.to_lowercase())
-                    }) {
-                        for part in parts {
-                            let lower = part.to_lowercase();
-                            let stop = lexicon.is_stop(&lower);
-                            let canon = lexicon.canonical(&lower);
-                            if !stop {
-                                terms.push(canon.clone());
-                            }
-                            words.push(Word {
-                                token: i,
-                                lower,
-                                canon,
-                                stop,
-                            });
+                    });
+                if compound {
+                    for part in m.text.split('-') {
+                        let lower = part.to_lowercase();
+                        let stop = lexicon.is_stop(&lower);
+                        let canon = lexicon.canonical(&lower);
+                        if !stop {
+                            terms.push(canon.clone());
                         }
+                        words.push(Word {
+                            token: i,
+                            lower,
+                            canon,
+                            stop,
+                        });
+                    }
+                    let after_kind_word = i > 0
+                        && (extract::KIND_WORDS.contains(&scanner.lower[i - 1].as_str())
+                            || matches!(scanner.lower[i - 1].as_str(), "symlink" | "link"));
+                    if !after_kind_word {
+                        i = m.last + 1;
+                        continue;
                     }
                 }
+                terms.push(m.kind.symbol().to_string());
                 i = m.last + 1;
                 mentions.push(m);
                 continue;
@@ -314,11 +322,13 @@ mod tests {
     }
 
     #[test]
-    fn hyphenated_known_words_read_as_words_and_stay_a_name() {
+    fn hyphenated_known_words_read_as_words() {
         let a = analyze("big-junk", &lexicon(), false);
-        assert_eq!(a.mentions.len(), 1);
-        assert_eq!(a.mentions[0].kind, Kind::Name);
+        assert!(a.mentions.is_empty());
         assert_eq!(canon("big-junk"), ["big", "junk"]);
+        // After a kind word the compound is a name too.
+        let a = analyze("branch big-junk", &lexicon(), false);
+        assert!(a.mentions.iter().any(|m| m.text == "big-junk"));
         // Parts the lexicon does not know: only a name.
         assert_eq!(canon("web-7d9f"), Vec::<String>::new());
     }
