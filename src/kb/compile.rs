@@ -85,6 +85,7 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
                 default: s.default.clone(),
                 optional: s.optional,
                 suffixes: s.suffixes.clone(),
+                prefixes: s.prefixes.clone(),
             });
         }
         let run: BTreeMap<String, String> = match &src.run {
@@ -164,7 +165,12 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
             let a = nlu::analyze(&symbolic, &lexicon, true);
             // A cue word that reads as a value ("passwd" is a file, ".bak" a dotfile) would
             // match any value of that kind; cues name values only as `#path`, `#glob`, ….
-            if let Some(m) = a.mentions.iter().find(|m| !m.text.starts_with('#')) {
+            // Flags are the exception: a cue "-i" matches the flag the user typed.
+            if let Some(m) = a
+                .mentions
+                .iter()
+                .find(|m| !m.text.starts_with('#') && m.kind != nlu::Kind::Flag)
+            {
                 return Err(format!(
                     "cue '{cue}': '{}' reads as a value ({}), so it would match any such value; \
                      reword the cue, or write {} to mean any value",

@@ -357,7 +357,18 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
         .map(|s| (s.name.as_str(), s.ty.as_str()))
         .collect();
 
-    let command = render_with(template, &vals, &slot_type, a, target, 0).ok()?;
+    let mut printed = Vec::new();
+    let command = render_traced(
+        template,
+        &vals,
+        &slot_type,
+        a,
+        target,
+        0,
+        &RawTraces::default(),
+        &mut printed,
+    )
+    .ok()?;
     let command = tidy(&command);
     if command.is_empty() {
         return None;
@@ -373,12 +384,17 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
         }
     }
 
-    // Coverage: share of the request's values the recipe used.
-    let meaningful: Vec<usize> = (0..a.mentions.len()).collect();
-    let coverage = if meaningful.is_empty() {
+    // Coverage: share of the request's values that reach the command (a value bound to a
+    // slot whose part of the template was dropped was not used).
+    let in_command = b
+        .vals
+        .iter()
+        .filter(|(name, v)| matches!(v, Bound::Mention(_)) && printed.contains(name))
+        .count();
+    let coverage = if a.mentions.is_empty() {
         1.0
     } else {
-        b.used_mentions.len() as f32 / meaningful.len() as f32
+        in_command as f32 / a.mentions.len() as f32
     };
     // Unexplained: content words neither in the recipe's phrasings, nor in an active
     // modifier's cue, nor used as a value.
@@ -818,13 +834,21 @@ fn preceding_word(a: &Analysis, tok: usize) -> Option<String> {
         })
 }
 
-fn render_with(
+/// Names whose values a raw (modifier) value printed, per name of that raw value.
+type RawTraces = std::cell::RefCell<HashMap<String, Vec<String>>>;
+
+/// Render, collecting in `printed` every name whose value reached the output, including
+/// the slots a modifier's value printed ("-exec mv {} {dest}" prints `dest`).
+#[allow(clippy::too_many_arguments)]
+fn render_traced(
     t: &str,
     vals: &HashMap<String, Bound>,
     types: &HashMap<&str, &str>,
     a: &Analysis,
     target: Target,
     depth: usize,
+    traces: &RawTraces,
+    printed: &mut Vec<String>,
 ) -> Result<String, String> {
     let mut resolve = |name: &str, fmt: Option<&str>| -> Option<String> {
         let ty = types.get(name).copied().unwrap_or("name");
@@ -832,12 +856,29 @@ fn render_with(
             Bound::Mention(i) => slots::render_mention(ty, fmt, &a.mentions[*i], target),
             Bound::Words(w) => slots::render_words(ty, fmt, w, target),
             Bound::Raw(raw) if depth < 4 => {
-                render_with(raw, vals, types, a, target, depth + 1).ok()
+                let mut inner = Vec::new();
+                let out = render_traced(raw, vals, types, a, target, depth + 1, traces, &mut inner)
+                    .ok()?;
+                traces.borrow_mut().insert(name.to_string(), inner);
+                Some(out)
             }
             Bound::Raw(_) => None,
         }
     };
-    template::render(t, &mut resolve)
+    let out = template::render_traced(t, &mut resolve, printed)?;
+    // Names printed through a printed raw value were printed too.
+    let mut k = 0;
+    while k < printed.len() {
+        if let Some(inner) = traces.borrow().get(&printed[k]) {
+            for n in inner {
+                if !printed.contains(n) {
+                    printed.push(n.clone());
+                }
+            }
+        }
+        k += 1;
+    }
+    Ok(out)
 }
 
 /// Render an explanation: values as the user typed them, not shell-quoted.
@@ -1013,6 +1054,7 @@ needs = ["glob"]
             default: None,
             optional: false,
             suffixes: suffixes.iter().map(|s| s.to_string()).collect(),
+            prefixes: vec![],
         };
         assert!(slot(&[]).accepts("anything"));
         assert!(slot(&[".gz"]).accepts("'a b.GZ'"));
@@ -1021,6 +1063,12 @@ needs = ["glob"]
         // Only exclusions: everything else passes.
         assert!(slot(&["!.txt"]).accepts("/dev/sdb"));
         assert!(!slot(&["!.txt"]).accepts("notes.txt"));
+        let dev = super::super::schema::Slot {
+            prefixes: vec!["/dev/".into()],
+            ..slot(&[])
+        };
+        assert!(dev.accepts("/dev/sdb"));
+        assert!(!dev.accepts("disk.img"));
     }
 
     #[test]

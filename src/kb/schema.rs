@@ -110,6 +110,9 @@ pub struct SlotSrc {
     /// `!` rules a suffix out: `["!.tar.gz", ".gz"]` takes `a.gz` but not `a.tar.gz`.
     #[serde(default)]
     pub suffixes: Vec<String>,
+    /// Likewise for the start of the value: `["/dev/"]` takes device paths only.
+    #[serde(default)]
+    pub prefixes: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -265,31 +268,19 @@ pub struct Slot {
     pub optional: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suffixes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefixes: Vec<String>,
 }
 
 impl Slot {
     /// Optional slots with cues are extras the user must ask for explicitly: they only take
     /// values their cues mark, never values by position.
-    /// Whether `value` passes the slot's suffix filter (always, without one).
+    /// Whether `value` passes the slot's suffix and prefix filters (always, without them).
     pub fn accepts(&self, value: &str) -> bool {
-        if self.suffixes.is_empty() {
-            return true;
-        }
         let v = value.to_ascii_lowercase();
-        let v = v.trim_end_matches(['/', '\'', '"']);
-        let ends = |s: &str| v.ends_with(&s.to_ascii_lowercase());
-        let mut wanted = self
-            .suffixes
-            .iter()
-            .filter(|s| !s.starts_with('!'))
-            .peekable();
-        let any_wanted = wanted.peek().is_none() || wanted.any(|s| ends(s));
-        any_wanted
-            && !self
-                .suffixes
-                .iter()
-                .filter_map(|s| s.strip_prefix('!'))
-                .any(ends)
+        let v = v.trim_matches(['\'', '"']);
+        passes(&self.suffixes, |s| v.trim_end_matches('/').ends_with(s))
+            && passes(&self.prefixes, |p| v.starts_with(p))
     }
 
     pub fn cue_only(&self) -> bool {
@@ -353,4 +344,15 @@ pub fn slot_type(ty: &str) -> Option<(&'static str, &'static str)> {
         .iter()
         .find(|(t, _, _)| *t == ty)
         .map(|(_, sym, ex)| (*sym, *ex))
+}
+
+/// A filter list: some plain entry must hold (when there are any) and no `!` entry may.
+fn passes(filters: &[String], holds: impl Fn(&str) -> bool) -> bool {
+    let mut wanted = filters.iter().filter(|f| !f.starts_with('!')).peekable();
+    let any_wanted = wanted.peek().is_none() || wanted.any(|f| holds(&f.to_ascii_lowercase()));
+    any_wanted
+        && !filters
+            .iter()
+            .filter_map(|f| f.strip_prefix('!'))
+            .any(|f| holds(&f.to_ascii_lowercase()))
 }

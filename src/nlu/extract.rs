@@ -928,7 +928,7 @@ impl<'a> Scanner<'a> {
         let plural_type = w.ends_with('s') && !file_word;
         let quantified = i > 0
             && matches!(self.lower[i - 1].as_str(), "every" | "each" | "any")
-            && exts.contains(&w);
+            && (exts.contains(&w) || FILE_EXTS.contains(&w));
         if file_word || plural_type || quantified {
             return Some(self.make(
                 Kind::Ext,

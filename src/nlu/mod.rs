@@ -52,13 +52,24 @@ impl Analysis {
 
     /// Canonical words and mention symbols in request order (stopwords included), the
     /// sequence cue phrases are matched against.
+    /// A flag the user typed stands for itself, one entry per short flag (`-rn` gives `-r`,
+    /// `-n`), so cues can name flags: `when = ["-i"]`.
     pub fn sequence(&self) -> Vec<&str> {
         let mut items: Vec<(usize, &str)> = self
             .words
             .iter()
             .map(|w| (w.token, w.canon.as_str()))
-            .chain(self.mentions.iter().map(|m| (m.first, m.kind.symbol())))
             .collect();
+        for m in &self.mentions {
+            match m.kind {
+                Kind::Flag if !m.text.starts_with("--") && m.text.len() > 2 => {
+                    let letters = m.text.trim_start_matches('-');
+                    items.extend(letters.chars().filter_map(short_flag).map(|f| (m.first, f)));
+                }
+                Kind::Flag => items.push((m.first, m.text.as_str())),
+                _ => items.push((m.first, m.kind.symbol())),
+            }
+        }
         items.sort_by_key(|(i, _)| *i);
         items.into_iter().map(|(_, s)| s).collect()
     }
@@ -66,6 +77,26 @@ impl Analysis {
     /// Lower-case words (not canonicalised) that are not part of a mention.
     pub fn lower_words(&self) -> impl Iterator<Item = &str> {
         self.words.iter().map(|w| w.lower.as_str())
+    }
+}
+
+/// One short flag as its own string (`'r'` → `"-r"`), so a combined flag can be split into
+/// entries that borrow nothing from the request.
+fn short_flag(c: char) -> Option<&'static str> {
+    const LOWER: [&str; 26] = [
+        "-a", "-b", "-c", "-d", "-e", "-f", "-g", "-h", "-i", "-j", "-k", "-l", "-m", "-n", "-o",
+        "-p", "-q", "-r", "-s", "-t", "-u", "-v", "-w", "-x", "-y", "-z",
+    ];
+    const UPPER: [&str; 26] = [
+        "-A", "-B", "-C", "-D", "-E", "-F", "-G", "-H", "-I", "-J", "-K", "-L", "-M", "-N", "-O",
+        "-P", "-Q", "-R", "-S", "-T", "-U", "-V", "-W", "-X", "-Y", "-Z",
+    ];
+    const DIGITS: [&str; 10] = ["-0", "-1", "-2", "-3", "-4", "-5", "-6", "-7", "-8", "-9"];
+    match c {
+        'a'..='z' => Some(LOWER[c as usize - 'a' as usize]),
+        'A'..='Z' => Some(UPPER[c as usize - 'A' as usize]),
+        '0'..='9' => Some(DIGITS[c as usize - '0' as usize]),
+        _ => None,
     }
 }
 
@@ -349,6 +380,15 @@ mod tests {
         ] {
             let _ = analyze(text, &lexicon(), false);
         }
+    }
+
+    #[test]
+    fn typed_flags_appear_in_the_cue_sequence() {
+        let a = analyze("grep -rn foo_bar --include x", &lexicon(), false);
+        let seq = a.sequence();
+        assert!(seq.contains(&"-r") && seq.contains(&"-n"), "{seq:?}");
+        assert!(seq.contains(&"--include"), "{seq:?}");
+        assert!(!seq.contains(&"#flag"));
     }
 
     #[test]
