@@ -230,7 +230,19 @@ fn select_engines(
     notes: &mut Vec<String>,
 ) -> Vec<Box<dyn Engine>> {
     let mut engines: Vec<Box<dyn Engine>> = Vec::new();
-    if choice != EngineChoice::Remote {
+    let semantic = match choice {
+        // `auto` honours `encoder.enabled`; asking for `semantic` by name always tries it.
+        EngineChoice::Auto => config.encoder.enabled,
+        EngineChoice::Semantic => true,
+        EngineChoice::Builtin | EngineChoice::Remote => false,
+    };
+    if semantic {
+        match crate::encoder::load(&config.encoder) {
+            Ok(scorer) => engines.push(Box::new(builtin::Builtin::with_semantic(scorer))),
+            Err(e) => notes.push(format!("encoder {e}; using lexical matching")),
+        }
+    }
+    if choice != EngineChoice::Remote && engines.is_empty() {
         engines.push(Box::new(builtin::Builtin::lexical()));
     }
     let wants_remote = match choice {
