@@ -720,14 +720,17 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
                     .map(|t| t.text.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                // Only a value its cue marks counts as a value for ranking ("or error");
-                // words a slot merely soaked up do not make the recipe look better.
-                if cued_word(&span[0]) {
-                    word_slots.extend(span.iter().map(|&j| (j, s.ty.clone())));
+                // Words pass the slot's filters like any value ("grep" is no device).
+                if s.accepts(&text) {
+                    // Only a value its cue marks counts as a value for ranking ("or error");
+                    // words a slot merely soaked up do not make the recipe look better.
+                    if cued_word(&span[0]) {
+                        word_slots.extend(span.iter().map(|&j| (j, s.ty.clone())));
+                    }
+                    used_words.extend(span);
+                    vals.insert(s.name.clone(), Bound::Words(text));
+                    continue;
                 }
-                used_words.extend(span);
-                vals.insert(s.name.clone(), Bound::Words(text));
-                continue;
             }
         }
         if slots::takes_cued_word(&s.ty) {
@@ -749,6 +752,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
                         .chars()
                         .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
                     && text.chars().any(|c| c.is_alphabetic())
+                    && s.accepts(&text)
                     && after.is_some_and(|p| s.cues.contains(&p) && place_cue(&p))
             });
             if let Some(i) = pick {
@@ -1043,6 +1047,24 @@ needs = ["glob"]
         );
         // Nothing says which files: never "find . -delete".
         assert_eq!(top(recipes, "delete the files"), None);
+    }
+
+    #[test]
+    fn slot_filters_apply_to_words_too() {
+        let recipes = r#"
+[[recipe]]
+id = "smart"
+say = ["health of disk {dev}"]
+slots.dev = { type = "name", cues = ["disk"], prefixes = ["/dev/"] }
+run = "smartctl -H {dev}"
+explain = "x"
+"#;
+        assert_eq!(
+            top(recipes, "health of disk /dev/sda").as_deref(),
+            Some("smartctl -H /dev/sda")
+        );
+        // "health" and "disk" are plain words here; neither is a device.
+        assert_eq!(top(recipes, "health of disk grep"), None);
     }
 
     #[test]
