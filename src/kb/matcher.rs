@@ -285,6 +285,9 @@ struct Binding {
     used_words: HashSet<usize>,
     /// Each word a cue marked as a value, with the type of the slot it went to.
     word_slots: Vec<(usize, String)>,
+    /// Slots filled with a last-resort guess, and the words guessed.
+    guessed: HashSet<String>,
+    guessed_words: HashSet<usize>,
     missing: Vec<String>,
 }
 
@@ -412,7 +415,7 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
             .filter(|(i, w)| {
                 r.vocab.binary_search(&w.canon).is_err()
                     && !mod_words.contains(w.canon.as_str())
-                    && !b.used_words.contains(i)
+                    && (!b.used_words.contains(i) || b.guessed_words.contains(i))
             })
             .count();
         n as f32 / content.len() as f32
@@ -444,6 +447,7 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
                     0.4
                 })
             }
+            Bound::Words(_) if b.guessed.contains(name) => Some(0.0),
             Bound::Words(_) => Some(0.5),
             Bound::Raw(_) => None,
         })
@@ -660,6 +664,8 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         .collect();
     let mut used_words: HashSet<usize> = HashSet::new();
     let mut word_slots: Vec<(usize, String)> = Vec::new();
+    let mut guessed: HashSet<String> = HashSet::new();
+    let mut guessed_words: HashSet<usize> = HashSet::new();
     for s in &r.slots {
         if vals.contains_key(&s.name) {
             continue;
@@ -762,6 +768,31 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
                 vals.insert(s.name.clone(), Bound::Words(a.tokens[tok].text.clone()));
                 continue;
             }
+            // Last resort for a path the command cannot do without: a left-over word that
+            // looks like a name ("mkdir build", where "build" is also an English word).
+            // Never for optional slots, so a stray word never adds a path to a command.
+            if !s.optional && s.default.is_none() {
+                let pick = leftovers.iter().copied().find(|&i| {
+                    let w = &a.words[i];
+                    let text = &a.tokens[w.token].text;
+                    !used_words.contains(&i)
+                        && w.lower == text.to_lowercase()
+                        && text.len() > 1
+                        && text
+                            .chars()
+                            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+                        && s.accepts(text)
+                });
+                if let Some(i) = pick {
+                    // A guess: the word still counts as unexplained when ranking.
+                    guessed.insert(s.name.clone());
+                    guessed_words.insert(i);
+                    used_words.insert(i);
+                    let tok = a.words[i].token;
+                    vals.insert(s.name.clone(), Bound::Words(a.tokens[tok].text.clone()));
+                    continue;
+                }
+            }
         }
         match &s.default {
             Some(d) => {
@@ -794,6 +825,8 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         used_mentions: used,
         used_words,
         word_slots,
+        guessed,
+        guessed_words,
         missing,
     }
 }
@@ -1065,6 +1098,29 @@ explain = "x"
         );
         // "health" and "disk" are plain words here; neither is a device.
         assert_eq!(top(recipes, "health of disk grep"), None);
+    }
+
+    #[test]
+    fn a_required_path_takes_a_known_word_as_a_last_resort() {
+        let recipes = r#"
+[[recipe]]
+id = "mkdir"
+say = ["mkdir {path}"]
+slots.path = { type = "path" }
+run = "mkdir -p {path}"
+explain = "x"
+
+[[recipe]]
+id = "words"
+say = ["build the whole project with make and cmake"]
+run = "make"
+explain = "x"
+"#;
+        // "build" is a known word (another recipe uses it), not a name.
+        assert_eq!(
+            top(recipes, "mkdir build").as_deref(),
+            Some("mkdir -p build")
+        );
     }
 
     #[test]
