@@ -772,10 +772,21 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
             // looks like a name ("mkdir build", where "build" is also an English word).
             // Never for optional slots, so a stray word never adds a path to a command.
             if !s.optional && s.default.is_none() {
+                // Only in the object position: right after one of the recipe's own words
+                // ("mkdir build", "the directory build") and before nothing or a stopword.
+                let word_at = |t: usize| a.words.iter().find(|w| w.token == t);
                 let pick = leftovers.iter().copied().find(|&i| {
                     let w = &a.words[i];
                     let text = &a.tokens[w.token].text;
+                    let after_own_word = w.token > 0
+                        && word_at(w.token - 1)
+                            .is_some_and(|p| !p.stop && r.vocab.binary_search(&p.canon).is_ok());
+                    let then_nothing = word_at(w.token + 1).is_none_or(|n| n.stop)
+                        && a.mentions.iter().all(|m| m.first != w.token + 1);
                     !used_words.contains(&i)
+                        && after_own_word
+                        && then_nothing
+                        && !s.cues.contains(&text.to_lowercase())
                         && w.lower == text.to_lowercase()
                         && text.len() > 1
                         && text
