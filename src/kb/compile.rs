@@ -56,6 +56,9 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
     }
     lexicon.set_vocab(vocab);
 
+    // Cue problems that only cost matching quality: reported, not fatal.
+    let warnings = std::cell::RefCell::new(Vec::new());
+
     // Pass 2: recipes.
     let mut recipes = Vec::new();
     let mut phrasings = Vec::new();
@@ -165,15 +168,17 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
             let a = nlu::analyze(&symbolic, &lexicon, true);
             // A cue word that reads as a value ("passwd" is a file, ".bak" a dotfile) would
             // match any value of that kind; cues name values only as `#path`, `#glob`, ….
-            // Flags are the exception: a cue "-i" matches the flag the user typed.
-            if let Some(m) = a
-                .mentions
-                .iter()
-                .find(|m| !m.text.starts_with('#') && m.kind != nlu::Kind::Flag)
-            {
-                return Err(format!(
-                    "cue '{cue}': '{}' reads as a value ({}), so it would match any such value; \
-                     reword the cue, or write {} to mean any value",
+            // Flags are the exception: a cue "-i" matches the flag the user typed; so are
+            // product names, which are a word and a value on both sides alike.
+            if let Some(m) = a.mentions.iter().find(|m| {
+                !m.text.starts_with('#')
+                    && m.kind != nlu::Kind::Flag
+                    && !lexicon.is_product(&m.text.to_lowercase())
+            }) {
+                warnings.borrow_mut().push(format!(
+                    "{file}: recipe '{}': cue '{cue}': '{}' reads as a value ({}), so it \
+                     matches any such value; reword the cue, or write {} to mean any value",
+                    src.id,
                     m.text,
                     m.kind.symbol(),
                     m.kind.symbol()
@@ -291,6 +296,7 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
     }
 
     Ok(CompiledOut {
+        warnings: warnings.into_inner(),
         fingerprint: fingerprint(input),
         lexicon,
         terms,
@@ -412,22 +418,23 @@ mod tests {
     }
 
     #[test]
-    fn a_cue_that_reads_as_a_value_is_refused() {
+    fn a_cue_that_reads_as_a_value_is_reported() {
         let recipe = |cue: &str| {
             format!(
                 "[[recipe]]\nid = \"t.x\"\nsay = [\"show {{file}}\"]\nslots.file = {{ type = \"file\" }}\n\
                  run = \"cat {{file}}{{[ {{f}}]}}\"\nexplain = \"x\"\n[[recipe.mod]]\nwhen = [\"{cue}\"]\nset.f = \"-n\"\n"
             )
         };
-        let err = compile_one(&recipe("keep a .bak")).unwrap_err();
+        let warned = |cue: &str| compile_one(&recipe(cue)).unwrap().warnings;
+        let w = warned("keep a .bak");
         assert!(
-            err.contains("cue 'keep a .bak'") && err.contains("#path"),
-            "{err}"
+            w.len() == 1 && w[0].contains("cue 'keep a .bak'") && w[0].contains("#path"),
+            "{w:?}"
         );
-        let err = compile_one(&recipe("at once")).unwrap_err();
-        assert!(err.contains("#num"), "{err}");
-        // Symbols are how a cue names any value on purpose.
-        assert!(compile_one(&recipe("copy #path")).is_ok());
-        assert!(compile_one(&recipe("line numbers")).is_ok());
+        assert!(warned("at once")[0].contains("#num"));
+        // Symbols are how a cue names any value on purpose; flags stand for themselves.
+        assert!(warned("copy #path").is_empty());
+        assert!(warned("line numbers").is_empty());
+        assert!(warned("-i").is_empty());
     }
 }

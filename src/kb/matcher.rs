@@ -43,6 +43,12 @@ pub struct ScoreParts {
     pub unexplained: f32,
     /// How well bound values fit their slots' types (1 = all primary kinds).
     pub fit: f32,
+    /// Values taken from words the knowledge base knows as ordinary words ("install" as
+    /// a container name): a sign the recipe misread the request.
+    pub vague: f32,
+    /// File types, sizes, ages and modes the request gives but the command ignores: the
+    /// recipe answers a different question ("delete every .log file" is not `rm -rf`).
+    pub ignored: f32,
     pub final_score: f32,
 }
 
@@ -81,7 +87,7 @@ fn term_weights<'t>(kb: &Kb, terms: impl Iterator<Item = &'t str>) -> HashMap<u3
 /// Lexical score of every allowed recipe (0 for the others).
 pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
     let weights = term_weights(kb, a.terms.iter().map(String::as_str));
-    let mut best = best_cosines(kb, &weights, None);
+    let mut best = best_cosines(kb, a, &weights, None);
     for (i, b) in best.iter_mut().enumerate() {
         if !allowed(kb, i, ctx) {
             *b = 0.0;
@@ -92,9 +98,27 @@ pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
 
 /// Best cosine per recipe between weighted request terms and the phrasings (of one
 /// recipe, with `only`); symbols also credit related symbols.
-fn best_cosines(kb: &Kb, weights: &HashMap<u32, f32>, only: Option<usize>) -> Vec<f32> {
+fn best_cosines(
+    kb: &Kb,
+    a: &Analysis,
+    weights: &HashMap<u32, f32>,
+    only: Option<usize>,
+) -> Vec<f32> {
     let ix = &kb.index;
     let req_norm: f32 = weights.values().map(|w| w * w).sum::<f32>().sqrt();
+    // A product name ("install python") is a value and a word: for a phrasing that does
+    // not name it, its word is just the value ("install {pkg}"), matched by `#name`, so
+    // it does not count against that phrasing.
+    let products: Vec<(u32, f32)> = a
+        .words
+        .iter()
+        .filter(|w| a.mentions.iter().any(|m| m.first == w.token))
+        .filter_map(|w| ix.term_id(&w.canon))
+        .filter_map(|id| weights.get(&id).map(|&w| (id, w * w)))
+        .collect();
+    let name_symbol: Option<(u32, f32)> = ix
+        .term_id(crate::nlu::Kind::Name.symbol())
+        .and_then(|id| weights.get(&id).map(|&w| (id, w)));
     let mut related: HashMap<u32, f32> = HashMap::new();
     for &(x, y) in RELATED_SYMBOLS {
         for (have, other) in [(x, y), (y, x)] {
@@ -116,16 +140,40 @@ fn best_cosines(kb: &Kb, weights: &HashMap<u32, f32>, only: Option<usize>) -> Ve
             continue;
         }
         let mut dot = 0.0;
+        let mut words_shared = false;
         for t in &p.terms {
             if let Some(w) = weights.get(t) {
                 dot += w * w;
+                words_shared |= !ix.terms[*t as usize].starts_with('#');
             } else if let Some(w) = related.get(t) {
                 // A value of a related kind ("x.txt" where the phrasing has a glob)
-                // counts for half.
-                dot += 0.5 * w * w;
+                // counts for half. The phrasing's side weighs its own term: a rare
+                // request symbol (`#commit`) must not outweigh a common one (`#name`).
+                dot += 0.5 * w * ix.idf[*t as usize];
             }
         }
-        let cos = dot / (req_norm * p.norm);
+        // Values alone never make a match: "asdf" must not become `touch asdf`.
+        if !words_shared {
+            continue;
+        }
+        let absent: f32 = products
+            .iter()
+            .filter(|(id, _)| !p.terms.contains(id))
+            .map(|(_, w2)| w2)
+            .sum();
+        // And the other way round: a phrasing that names the product ("connect to
+        // postgres") has matched the value its `#name` stands for.
+        if let Some((nid, nw)) = name_symbol {
+            if !p.terms.contains(&nid) && products.iter().any(|(id, _)| p.terms.contains(id)) {
+                dot += nw * nw;
+            }
+        }
+        // Only half: the name still says what the request is about.
+        let norm = (req_norm * req_norm - 0.5 * absent).max(0.0).sqrt();
+        if norm == 0.0 {
+            continue;
+        }
+        let cos = dot / (norm * p.norm);
         let slot = &mut best[p.recipe as usize];
         if cos > *slot {
             *slot = cos;
@@ -145,7 +193,7 @@ fn value_aware_lexical(kb: &Kb, a: &Analysis, i: usize, word_values: &[(usize, S
         .map(String::as_str)
         .chain(word_values.iter().map(|(_, sym)| sym.as_str()));
     let weights = term_weights(kb, terms);
-    best_cosines(kb, &weights, Some(i))[i]
+    best_cosines(kb, a, &weights, Some(i))[i]
 }
 
 /// Symbols that stand for overlapping kinds of value.
@@ -203,7 +251,7 @@ pub fn propose(
     let mut out: Vec<Proposal> = Vec::new();
     for (i, blended) in order {
         let r = kb.recipe(i);
-        let Some(mut p) = realise(r, a, ctx, target) else {
+        let Some(mut p) = realise(r, a, ctx, target, &kb.index.lexicon) else {
             continue;
         };
         let mut blended = blended;
@@ -215,7 +263,9 @@ pub fn propose(
         }
         let coverage = p.score.coverage;
         let unexplained = p.score.unexplained;
-        let mut score = blended + 0.12 * coverage - 0.25 * unexplained + 0.06 * p.score.fit;
+        let mut score = blended + 0.12 * coverage - 0.25 * unexplained + 0.06 * p.score.fit
+            - 0.1 * p.score.vague
+            - 0.1 * p.score.ignored.min(2.0);
         if !r.avoid.is_empty() && a.words.iter().any(|w| r.avoid.contains(&w.canon)) {
             score -= 0.2;
         }
@@ -288,6 +338,8 @@ struct Binding {
     /// Slots filled with a last-resort guess, and the words guessed.
     guessed: HashSet<String>,
     guessed_words: HashSet<usize>,
+    /// Slots filled with a word their cue pointed at ("database reports").
+    cued_words: HashSet<String>,
     missing: Vec<String>,
 }
 
@@ -325,7 +377,13 @@ fn active_mods<'r>(r: &'r Recipe, seq: &[&str]) -> Vec<&'r Mod> {
 }
 
 /// Bind, render and score one recipe.
-fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Proposal> {
+fn realise(
+    r: &Recipe,
+    a: &Analysis,
+    ctx: &Context,
+    target: Target,
+    lexicon: &crate::nlu::Lexicon,
+) -> Option<Proposal> {
     let seq = a.sequence();
     let mods = active_mods(r, &seq);
     let mod_words: HashSet<&str> = mods
@@ -387,17 +445,40 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
         }
     }
 
-    // Coverage: share of the request's values that reach the command (a value bound to a
-    // slot whose part of the template was dropped was not used).
-    let in_command = b
+    // Coverage: share of the request's values that reach the command (a product name the
+    // recipe has as a word counts as neither; a value an active modifier's cue names, `-f`
+    // for "follow", is used by that modifier; a value bound to a slot whose part of the
+    // template was dropped was not used).
+    let dropped: HashSet<usize> = b
         .vals
         .iter()
-        .filter(|(name, v)| matches!(v, Bound::Mention(_)) && printed.contains(name))
-        .count();
-    let coverage = if a.mentions.is_empty() {
+        .filter_map(|(name, v)| match v {
+            Bound::Mention(i) if !printed.contains(name) => Some(*i),
+            _ => None,
+        })
+        .collect();
+    let meaningful: Vec<usize> = (0..a.mentions.len())
+        .filter(|&i| !own_word(r, a, i))
+        .filter(|&i| !mod_words.contains(a.mentions[i].kind.symbol()))
+        .collect();
+    let ignored = meaningful
+        .iter()
+        .filter(|i| !b.used_mentions.contains(i) || dropped.contains(i))
+        .filter(|&&i| {
+            matches!(
+                a.mentions[i].kind,
+                Kind::Glob | Kind::Ext | Kind::Size | Kind::Duration | Kind::Mode
+            )
+        })
+        .count() as f32;
+    let coverage = if meaningful.is_empty() {
         1.0
     } else {
-        in_command as f32 / a.mentions.len() as f32
+        meaningful
+            .iter()
+            .filter(|i| b.used_mentions.contains(i) && !dropped.contains(i))
+            .count() as f32
+            / meaningful.len() as f32
     };
     // Unexplained: content words neither in the recipe's phrasings, nor in an active
     // modifier's cue, nor used as a value.
@@ -407,6 +488,12 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
         .enumerate()
         .filter(|(_, w)| !w.stop)
         .collect();
+    // Words inside a value the recipe used (a product name) are explained by it.
+    let used_tokens: HashSet<usize> = b
+        .used_mentions
+        .iter()
+        .flat_map(|&i| a.mentions[i].first..=a.mentions[i].last)
+        .collect();
     let unexplained = if content.is_empty() {
         0.0
     } else {
@@ -414,6 +501,7 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
             .iter()
             .filter(|(i, w)| {
                 r.vocab.binary_search(&w.canon).is_err()
+                    && !used_tokens.contains(&w.token)
                     && !mod_words.contains(w.canon.as_str())
                     && (!b.used_words.contains(i) || b.guessed_words.contains(i))
             })
@@ -457,6 +545,16 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
     } else {
         fits.iter().sum::<f32>() / fits.len() as f32
     };
+    let vague = b
+        .vals
+        .iter()
+        .filter(|(name, v)| match v {
+            Bound::Words(w) if !b.cued_words.contains(name.as_str()) => w
+                .split_whitespace()
+                .all(|x| lexicon.knows(&lexicon.canonical(&x.to_lowercase()))),
+            _ => false,
+        })
+        .count() as f32;
     Some(Proposal {
         recipe: r.id.clone(),
         command,
@@ -468,6 +566,8 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
             coverage,
             unexplained,
             fit,
+            vague,
+            ignored,
             ..Default::default()
         },
         word_values: b
@@ -557,10 +657,23 @@ fn slot_fit(s: &super::schema::Slot, m: &Mention) -> Fit {
     slots::fit(&s.ty, m.kind)
 }
 
+/// Whether mention `i` is a product name ("postgres") that this recipe uses as a word
+/// ("connect to postgres database {db}"): then it is the recipe's subject, not a value.
+fn own_word(r: &Recipe, a: &Analysis, i: usize) -> bool {
+    let m = &a.mentions[i];
+    a.words
+        .iter()
+        .any(|w| w.token == m.first && r.vocab.binary_search(&w.canon).is_ok())
+}
+
 /// Bind mentions and left-over words to slots: cued values first, then by position.
 fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
     let mut vals: HashMap<String, Bound> = HashMap::new();
-    let mut used: HashSet<usize> = HashSet::new();
+    // A product name the recipe itself talks about is never a value.
+    let mut used: HashSet<usize> = (0..a.mentions.len())
+        .filter(|&i| own_word(r, a, i))
+        .collect();
+    let own: HashSet<usize> = used.clone();
     let mut missing = Vec::new();
 
     // Pass 1: slots with cues take mentions their cues point at. A mention that fits this
@@ -620,8 +733,8 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
     // values their cues mark (pass 1): they are extras the user has to ask for.
     let rank = |s: &&super::schema::Slot| match (s.default.is_some(), s.optional) {
         (false, false) => 0,
-        (true, _) => 1,
-        (false, true) => 2,
+        (false, true) => 1,
+        (true, _) => 2,
     };
     // Values that fit a slot properly are handed out before loose fits, so a file pattern
     // goes to the pattern slot rather than to a directory slot that merely tolerates it.
@@ -666,9 +779,50 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
     let mut word_slots: Vec<(usize, String)> = Vec::new();
     let mut guessed: HashSet<String> = HashSet::new();
     let mut guessed_words: HashSet<usize> = HashSet::new();
+    let mut cued_words: HashSet<String> = HashSet::new();
     for s in &r.slots {
         if vals.contains_key(&s.name) {
             continue;
+        }
+        if slots::takes_words(&s.ty) && !s.cues.is_empty() && !slots::takes_phrase(&s.ty) {
+            // A slot with cues takes the left-over word its cue marks: right after the cue
+            // ("as admin", "with feature derive", "status of api"), or right before a kind
+            // word ("the logs table"). Phrase slots take their run of words below.
+            let is_cue = |t: usize| {
+                s.cues
+                    .iter()
+                    .any(|c| a.tokens[t].text.eq_ignore_ascii_case(c))
+            };
+            let cued = leftovers.iter().copied().find(|&i| {
+                !used_words.contains(&i) && s.accepts(&a.tokens[a.words[i].token].text) && {
+                    let t = a.words[i].token;
+                    let mut before = t;
+                    // Skip articles and flags: "the logs of the api", "logs -f api".
+                    while before > 0
+                        && (matches!(
+                            a.tokens[before - 1].text.to_ascii_lowercase().as_str(),
+                            "the" | "a" | "an"
+                        ) || a.tokens[before - 1].text.starts_with('-'))
+                    {
+                        before -= 1;
+                    }
+                    (before > 0 && is_cue(before - 1))
+                        || (t + 1 < a.tokens.len()
+                            && is_cue(t + 1)
+                            && crate::nlu::extract::KIND_WORDS
+                                .contains(&a.tokens[t + 1].text.to_ascii_lowercase().as_str()))
+                }
+            });
+            if let Some(i) = cued {
+                used_words.insert(i);
+                cued_words.insert(s.name.clone());
+                word_slots.push((i, s.ty.clone()));
+                vals.insert(
+                    s.name.clone(),
+                    Bound::Words(a.tokens[a.words[i].token].text.clone()),
+                );
+                continue;
+            }
         }
         if slots::takes_words(&s.ty) {
             // Words right after one of the slot's cues come first ("whose kind is cat":
@@ -813,6 +967,10 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
             None => {}
         }
     }
+    extend_command_args(r, a, &mut vals, &mut used);
+    for i in &own {
+        used.remove(i);
+    }
     // A required slot never starves while an optional one holds a value it could take.
     missing.retain(|name| {
         let Some(s) = r.slots.iter().find(|s| &s.name == name) else {
@@ -838,7 +996,68 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         word_slots,
         guessed,
         guessed_words,
+        cued_words,
         missing,
+    }
+}
+
+/// A command slot keeps the arguments typed right after it: in "rerun df -h every 10
+/// seconds" the command is `df -h`, not `df`. Adjacent values nothing else took (flags,
+/// numbers, paths) join the command.
+fn extend_command_args(
+    r: &Recipe,
+    a: &Analysis,
+    vals: &mut HashMap<String, Bound>,
+    used: &mut HashSet<usize>,
+) {
+    use crate::nlu::Kind;
+    for s in r.slots.iter().filter(|s| s.ty == "cmd") {
+        let (first_tok, mut last_tok) = match vals.get(&s.name) {
+            Some(Bound::Mention(i)) => (a.mentions[*i].first, a.mentions[*i].last),
+            Some(Bound::Words(w)) => {
+                // Recover the token span of a words-fill from its text.
+                let n = w.split_whitespace().count();
+                match (0..a.tokens.len()).find(|&t| {
+                    t + n <= a.tokens.len()
+                        && a.tokens[t..t + n]
+                            .iter()
+                            .map(|x| x.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            == *w
+                }) {
+                    Some(t) => (t, t + n - 1),
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        let start_last = last_tok;
+        loop {
+            let next = (0..a.mentions.len()).find(|&i| {
+                !used.contains(&i)
+                    && a.mentions[i].first == last_tok + 1
+                    && matches!(
+                        a.mentions[i].kind,
+                        Kind::Flag | Kind::Number | Kind::Path | Kind::File | Kind::Glob
+                    )
+            });
+            match next {
+                Some(i) => {
+                    used.insert(i);
+                    last_tok = a.mentions[i].last;
+                }
+                None => break,
+            }
+        }
+        if last_tok != start_last {
+            let text = a.tokens[first_tok..=last_tok]
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            vals.insert(s.name.clone(), Bound::Words(text));
+        }
     }
 }
 
@@ -855,12 +1074,7 @@ fn place_cue(w: &str) -> bool {
             | "within"
             | "below"
             | "beneath"
-            | "of"
-            | "on"
             | "onto"
-            | "at"
-            | "as"
-            | "up"
             | "called"
             | "named"
             | "folder"
@@ -1035,7 +1249,7 @@ explain = "either"
     #[test]
     fn an_optional_cued_slot_takes_words_only_after_its_cue() {
         // "bright" and "dark" are plain words here (in the phrasing vocabulary), not names.
-        let kb = format!("{GREP}\n[[recipe]]\nid = \"x\"\nsay = [\"bright dark\"]\nrun = \"true\"\nexplain = \"x\"\n");
+        let kb = format!("{GREP}\n[[recipe]]\nid = \"x\"\nsay = [\"bright dark colour palette theme settings\"]\nrun = \"true\"\nexplain = \"x\"\n");
         assert_eq!(
             top(&kb, "grep bright or dark in notes.txt").as_deref(),
             Some("grep -E 'bright|dark' notes.txt")
@@ -1061,7 +1275,7 @@ explain = "substitute"
 
 [[recipe]]
 id = "x"
-say = ["good morning good night"]
+say = ["good morning good night greeting card printer setup"]
 run = "true"
 explain = "x"
 "#;

@@ -154,6 +154,9 @@ pub struct TestSrc {
 /// What the build script writes (`$OUT_DIR/kb.json`).
 #[derive(Debug, Serialize)]
 pub struct CompiledOut {
+    /// Problems that do not stop the build (the build script prints them).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
     /// Hash of every data file: identifies this knowledge base.
     pub fingerprint: String,
     pub lexicon: Lexicon<'static>,
@@ -310,6 +313,7 @@ pub const SLOT_TYPES: &[(&str, &str, &str)] = &[
     ("glob", "#glob", "*.log"),
     ("ext", "#glob", "*.log"),
     ("name", "#name", "myapp"),
+    ("ident", "#name", "build"),
     ("text", "#str", "'hello world'"),
     ("pattern", "#str", "TODO"),
     ("cmd", "#path", "./script.sh"),

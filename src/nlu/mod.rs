@@ -135,7 +135,10 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
     let scanner = extract::Scanner::new(&tokens, lexicon);
     let known = |w: &str| {
         let c = lexicon.canonical(w);
-        lexicon.knows(&c) || lexicon.is_stop(w) || lexicon.abbrev.contains_key(w)
+        lexicon.knows(&c)
+            || lexicon.is_stop(w)
+            || lexicon.abbrev.contains_key(w)
+            || expand_contraction(w).is_some()
     };
     let mut words = Vec::new();
     let mut mentions = Vec::new();
@@ -162,7 +165,8 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
         // Multi-word shorthands ("how many" → count, "get rid of" → delete) are words, even
         // when a part of them alone would read as a name ("rid").
         let phrase = phrase_at(&tokens, &scanner.lower, i, lexicon);
-        if phrase.is_none() {
+        let compound = descriptive_compound(&scanner.lower[i]).filter(|_| !tokens[i].is_quoted());
+        if phrase.is_none() && compound.is_none() {
             if let Some(m) = scanner.at(i, &known) {
                 // "case-insensitive", "git-tracked": a hyphenated token made of known words
                 // reads as those words; after a kind word ("the symlink app-live", "branch
@@ -211,10 +215,20 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
             i += 1;
             continue;
         }
-        let (parts, used) = match phrase {
-            Some((exp, n)) => (exp.split_whitespace().map(str::to_string).collect(), n),
+        if phrase.is_none() && lexicon.is_product(&lower) && !tokens[i].is_quoted() {
+            // A product name is a value and a word at once: "pid of postgres" binds it,
+            // "connect to postgres" matches on it.
+            terms.push(Kind::Name.symbol().to_string());
+            mentions.push(scanner.make(Kind::Name, i, i, Value::Text));
+        }
+        let (parts, used) = match (phrase, compound) {
+            (Some((exp, n)), _) => (exp.split_whitespace().map(str::to_string).collect(), n),
+            (None, Some(words)) => (
+                words.iter().flat_map(|w| expand_word(w, lexicon)).collect(),
+                1,
+            ),
             // "read/write" reads as two words.
-            None if lower.contains('/') => (
+            (None, None) if lower.contains('/') => (
                 lower
                     .split('/')
                     .filter(|p| !p.is_empty())
@@ -222,7 +236,7 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
                     .collect(),
                 1,
             ),
-            None => (expand_word(&lower, lexicon), 1),
+            (None, None) => (expand_word(&lower, lexicon), 1),
         };
         for part in parts {
             let stop = lexicon.is_stop(&part);
@@ -278,6 +292,32 @@ fn phrase_at<'a>(
             hit.then_some((*v, n))
         })
         .max_by_key(|&(_, n)| n)
+}
+
+/// "memory-consuming", "cpu-intensive", "gzip-compressed": a describing compound, read as
+/// its words. The second part is one of a few adjectives that never end a resource name
+/// the way "-cache" or "-api" do.
+fn descriptive_compound(lower: &str) -> Option<Vec<&str>> {
+    let (head, tail) = lower.split_once('-')?;
+    let describing = matches!(
+        tail,
+        "consuming"
+            | "intensive"
+            | "hungry"
+            | "heavy"
+            | "compressed"
+            | "signed"
+            | "only"
+            | "wide"
+            | "time"
+            | "based"
+            | "encoded"
+            | "separated"
+            | "sensitive"
+            | "insensitive"
+    );
+    (describing && !head.is_empty() && head.chars().all(|c| c.is_ascii_lowercase()))
+        .then(|| vec![head, tail])
 }
 
 /// Contractions, abbreviations and typo fixes for one lower-case word.
@@ -396,5 +436,34 @@ mod tests {
         // "with" is one edit away from the vocabulary word "width".
         assert_eq!(canon("with"), ["with"]);
         assert_eq!(canon("lentgh"), ["length"]);
+    }
+
+    #[test]
+    fn describing_compounds_are_words() {
+        let lexicon = Lexicon::default();
+        let a = analyze("top memory-consuming processes", &lexicon, false);
+        assert!(a.mentions.iter().all(|m| m.text != "memory-consuming"));
+        assert!(a.words.iter().any(|w| w.lower == "memory"));
+        assert!(a.words.iter().any(|w| w.lower == "consuming"));
+        let a = analyze("restart redis-cache", &lexicon, false);
+        assert!(a.mentions.iter().any(|m| m.text == "redis-cache"));
+    }
+
+    #[test]
+    fn product_names_are_values_and_words() {
+        let mut lexicon = Lexicon {
+            products: vec!["nginx"],
+            ..Lexicon::default()
+        };
+        lexicon.set_vocab(["restart".to_string(), "nginx".to_string()]);
+        let a = analyze("restart nginx", &lexicon, false);
+        assert_eq!(a.mentions.len(), 1);
+        assert_eq!(a.mentions[0].kind, Kind::Name);
+        assert_eq!(a.mentions[0].text, "nginx");
+        assert!(a.terms.iter().any(|t| t == "nginx"));
+        assert!(a.terms.iter().any(|t| t == "#name"));
+        // Quoted, it is only a value.
+        let a = analyze("restart 'nginx'", &lexicon, false);
+        assert!(!a.terms.iter().any(|t| t == "nginx"));
     }
 }
