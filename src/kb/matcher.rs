@@ -185,12 +185,15 @@ fn best_cosines(
 /// Recipe `i`'s lexical score once the request's words that became values also count as
 /// values: in "grep warn or error", `error` is the pattern the phrasing's `{b}` stands for.
 fn value_aware_lexical(kb: &Kb, a: &Analysis, i: usize, word_values: &[(usize, String)]) -> f32 {
-    // The words stay (a long phrase soaked into one value still reads as those words); the
-    // value's symbol is added.
+    // Each such value is one word its cue marked: it reads as the value, not as the word.
+    let valued: HashSet<usize> = word_values.iter().map(|(w, _)| *w).collect();
     let terms = a
-        .terms
+        .words
         .iter()
-        .map(String::as_str)
+        .enumerate()
+        .filter(|(k, w)| !w.stop && !valued.contains(k))
+        .map(|(_, w)| w.canon.as_str())
+        .chain(a.mentions.iter().map(|m| m.kind.symbol()))
         .chain(word_values.iter().map(|(_, sym)| sym.as_str()));
     let weights = term_weights(kb, terms);
     best_cosines(kb, a, &weights, Some(i))[i]
@@ -465,10 +468,12 @@ fn realise(
         .iter()
         .filter(|i| !b.used_mentions.contains(i) || dropped.contains(i))
         .filter(|&&i| {
+            let m = &a.mentions[i];
+            // A bare plural ("logs", "images") is as often a noun as a file type.
             matches!(
-                a.mentions[i].kind,
-                Kind::Glob | Kind::Ext | Kind::Size | Kind::Duration | Kind::Mode
-            )
+                m.kind,
+                Kind::Glob | Kind::Size | Kind::Duration | Kind::Mode
+            ) || (m.kind == Kind::Ext && (m.text.starts_with('.') || m.text.contains(' ')))
         })
         .count() as f32;
     let coverage = if meaningful.is_empty() {
@@ -649,6 +654,17 @@ pub fn select_template(r: &Recipe, os: Os, shell: Shell) -> Option<&str> {
         .find_map(|k| r.run.get(k).map(String::as_str))
 }
 
+/// Whether mention `i` is a product name ("docker", "nginx"): a value and a word at once,
+/// but never a path or a file pattern ("logs from nginx" is no folder).
+fn product_as_path(s: &super::schema::Slot, a: &Analysis, i: usize) -> bool {
+    let m = &a.mentions[i];
+    (slots::takes_cued_word(&s.ty) || matches!(s.ty.as_str(), "glob" | "ext"))
+        && m.kind == Kind::Name
+        && a.words
+            .iter()
+            .any(|w| w.token == m.first && w.lower == m.text.to_lowercase())
+}
+
 /// How well mention `m` fits slot `s`: its type, and its suffix filter if any.
 fn slot_fit(s: &super::schema::Slot, m: &Mention) -> Fit {
     if !s.accepts(&m.text) {
@@ -679,25 +695,16 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
     // Pass 1: slots with cues take mentions their cues point at. A mention that fits this
     // slot only loosely is left for another slot it fits properly ("excluding *.min.js"
     // is a file pattern to skip, not a directory to skip).
-    // Likewise a mention marked more strongly by another slot's cue goes there: in "under
-    // backend change print", "under" claims `backend` for the directory even though
-    // "change" (a cue of the text to replace) follows it.
-    // A claim is (how well the type fits, how strongly a cue marks it); type comes first.
+    // (Which cue marks a value more strongly is left to slot order: verbs never cue the
+    // value before them, so "under backend change print" gives `backend` to "under".)
     let fits_better_elsewhere = |i: usize, me: &super::schema::Slot| -> bool {
         let m = &a.mentions[i];
-        let mine = (slot_fit(me, m), m.cue_strength(&me.cues).unwrap_or(0));
-        r.slots.iter().any(|o| {
-            let fit = slot_fit(o, m);
-            if o.name == me.name || fit == Fit::No {
-                return false;
-            }
-            let theirs = match (o.cues.is_empty(), m.cue_strength(&o.cues)) {
-                (true, _) => (fit, 0),
-                (false, Some(strength)) => (fit, strength),
-                (false, None) => return false,
-            };
-            theirs > mine
-        })
+        slot_fit(me, m) == Fit::Fallback
+            && r.slots.iter().any(|o| {
+                o.name != me.name
+                    && slot_fit(o, m) == Fit::Primary
+                    && (o.cues.is_empty() || m.cued_by(&o.cues))
+            })
     };
     // Values held by optional slots, which a starving required slot may take back.
     let mut lent: Vec<(&str, usize)> = Vec::new();
@@ -705,6 +712,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         let pick = (0..a.mentions.len())
             .filter(|i| !used.contains(i))
             .filter(|&i| slot_fit(s, &a.mentions[i]) != Fit::No)
+            .filter(|&i| !product_as_path(s, a, i))
             .filter(|&i| a.mentions[i].cued_by(&s.cues))
             .filter(|&i| !fits_better_elsewhere(i, s))
             .max_by_key(|&i| (slot_fit(s, &a.mentions[i]), std::cmp::Reverse(i)));
@@ -748,10 +756,13 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
             }
             // A slot with a default (a place to search, a count) takes quoted text only
             // when a cue marks it: "grep for 'x'" gives no directory 'x'.
+            // Nor does a product name become a path by position ("how much space is
+            // docker taking up" is not `du -sh docker`).
             let pick = (0..a.mentions.len())
                 .filter(|i| !used.contains(i))
                 .filter(|&i| slot_fit(s, &a.mentions[i]) == want)
                 .filter(|&i| s.default.is_none() || a.mentions[i].kind != Kind::Quoted)
+                .filter(|&i| !product_as_path(s, a, i))
                 .find(|&i| !cued_elsewhere(i, s));
             if let Some(i) = pick {
                 used.insert(i);
@@ -816,7 +827,6 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
             if let Some(i) = cued {
                 used_words.insert(i);
                 cued_words.insert(s.name.clone());
-                word_slots.push((i, s.ty.clone()));
                 vals.insert(
                     s.name.clone(),
                     Bound::Words(a.tokens[a.words[i].token].text.clone()),
@@ -884,7 +894,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
                 if s.accepts(&text) {
                     // Only a value its cue marks counts as a value for ranking ("or error");
                     // words a slot merely soaked up do not make the recipe look better.
-                    if cued_word(&span[0]) {
+                    if cued_word(&span[0]) && span.len() == 1 {
                         word_slots.extend(span.iter().map(|&j| (j, s.ty.clone())));
                     }
                     used_words.extend(span);
@@ -983,6 +993,15 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
             Some(k) => {
                 let (owner, i) = lent.remove(k);
                 vals.remove(owner);
+                // The lender falls back to its default, if it has one.
+                if let Some(d) = r
+                    .slots
+                    .iter()
+                    .find(|o| o.name == owner)
+                    .and_then(|o| o.default.clone())
+                {
+                    vals.insert(owner.to_string(), Bound::Raw(d));
+                }
                 vals.insert(s.name.clone(), Bound::Mention(i));
                 false
             }
@@ -1075,6 +1094,8 @@ fn place_cue(w: &str) -> bool {
             | "below"
             | "beneath"
             | "onto"
+            | "of"
+            | "up"
             | "called"
             | "named"
             | "folder"
@@ -1419,9 +1440,9 @@ say = ["project keeping"]
 run = "true"
 explain = "x"
 "#;
-        // "project" is a known word, but it follows the slot's cue.
+        // "project" is a known word, but it follows the slot's place cue.
         assert_eq!(
-            top(recipes, "size of project").as_deref(),
+            top(recipes, "size of everything in project").as_deref(),
             Some("du -sh project")
         );
         // A stray known word elsewhere never becomes a path.

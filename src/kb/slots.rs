@@ -206,7 +206,7 @@ pub fn render_words(ty: &str, fmt: Option<&str>, words: &str, t: Target) -> Opti
                 .collect::<Vec<_>>()
                 .join(" "),
         ),
-        "path" | "dir" | "file" => render_path(words, fmt, t.shell),
+        "path" | "dir" | "file" | "files" => render_path(words, fmt, t.shell),
         "var" => render_mention(
             ty,
             fmt,
