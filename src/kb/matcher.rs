@@ -213,6 +213,8 @@ const RELATED_SYMBOLS: &[(&str, &str)] = &[
     ("#version", "#name"),
     ("#var", "#name"),
     ("#str", "#path"),
+    // A number is often the text to look for ("grep 404", "replace 8080 with 9090").
+    ("#num", "#str"),
 ];
 
 /// Rank, bind and render: up to `limit` proposals, best first.
@@ -338,9 +340,8 @@ struct Binding {
     used_words: HashSet<usize>,
     /// Each word a cue marked as a value, with the type of the slot it went to.
     word_slots: Vec<(usize, String)>,
-    /// Slots filled with a last-resort guess, and the words guessed.
+    /// Slots filled with a last-resort guess.
     guessed: HashSet<String>,
-    guessed_words: HashSet<usize>,
     /// Slots filled with a word their cue pointed at ("database reports").
     cued_words: HashSet<String>,
     missing: Vec<String>,
@@ -469,11 +470,14 @@ fn realise(
         .filter(|i| !b.used_mentions.contains(i) || dropped.contains(i))
         .filter(|&&i| {
             let m = &a.mentions[i];
-            // A bare plural ("logs", "images") is as often a noun as a file type.
+            // A bare plural ("logs", "images") is as often a noun as a file type; a path
+            // other than here or home is specific.
             matches!(
                 m.kind,
                 Kind::Glob | Kind::Size | Kind::Duration | Kind::Mode
             ) || (m.kind == Kind::Ext && (m.text.starts_with('.') || m.text.contains(' ')))
+                || (matches!(m.kind, Kind::Path | Kind::File)
+                    && !matches!(m.text.as_str(), "." | "~" | ".." | "/"))
         })
         .count() as f32;
     let coverage = if meaningful.is_empty() {
@@ -508,7 +512,7 @@ fn realise(
                 r.vocab.binary_search(&w.canon).is_err()
                     && !used_tokens.contains(&w.token)
                     && !mod_words.contains(w.canon.as_str())
-                    && (!b.used_words.contains(i) || b.guessed_words.contains(i))
+                    && !b.used_words.contains(i)
             })
             .count();
         n as f32 / content.len() as f32
@@ -789,7 +793,6 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
     let mut used_words: HashSet<usize> = HashSet::new();
     let mut word_slots: Vec<(usize, String)> = Vec::new();
     let mut guessed: HashSet<String> = HashSet::new();
-    let mut guessed_words: HashSet<usize> = HashSet::new();
     let mut cued_words: HashSet<String> = HashSet::new();
     for s in &r.slots {
         if vals.contains_key(&s.name) {
@@ -959,9 +962,9 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
                         && s.accepts(text)
                 });
                 if let Some(i) = pick {
-                    // A guess: the word still counts as unexplained when ranking.
+                    // A guess: it fits loosely (no credit for type fit), but in the object
+                    // position the word is explained.
                     guessed.insert(s.name.clone());
-                    guessed_words.insert(i);
                     used_words.insert(i);
                     let tok = a.words[i].token;
                     vals.insert(s.name.clone(), Bound::Words(a.tokens[tok].text.clone()));
@@ -1014,7 +1017,6 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         used_words,
         word_slots,
         guessed,
-        guessed_words,
         cued_words,
         missing,
     }
