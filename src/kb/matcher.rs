@@ -409,9 +409,18 @@ fn realise(
     if b.missing.iter().any(|name| !vals.contains_key(name)) {
         return None;
     }
+    // A slot's own default does not count: the request (or a modifier) must give it.
+    let given = |n: &String| match vals.get(n) {
+        Some(Bound::Raw(v)) => !r
+            .slots
+            .iter()
+            .any(|s| &s.name == n && s.default.as_ref() == Some(v)),
+        Some(_) => true,
+        None => false,
+    };
     if mods
         .iter()
-        .any(|m| !m.needs.is_empty() && !m.needs.iter().any(|n| vals.contains_key(n)))
+        .any(|m| !m.needs.is_empty() && !m.needs.iter().any(given))
     {
         return None;
     }
