@@ -51,36 +51,52 @@ fn recipe_examples_parse_in_every_shell() {
         .filter(|p| p.extension().is_some_and(|e| e == "toml") && !p.ends_with("lexicon.toml"))
         .collect();
     files.sort();
-    let engine = Builtin::lexical();
-    let mut failures = Vec::new();
-    let mut checked = 0;
+    let mut examples = Vec::new();
     for path in files {
         let file: RecipeFile = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        for recipe in &file.recipe {
-            for t in &recipe.tests {
-                let os: Os = t.os.as_deref().unwrap_or("linux").parse().unwrap();
-                for &shell in &shells {
-                    let env = EnvView::from_pairs([("PATH", "/usr/local/bin:/usr/bin:/bin")]);
-                    let ctx = Context::with_env(env, Some(os), Some(shell));
-                    let deadline = Instant::now() + Duration::from_secs(5);
-                    let got = engine
-                        .propose(&Request::new(&t.ask), &ctx, 1, deadline)
-                        .unwrap();
-                    let Some(top) = got.first() else { continue };
-                    checked += 1;
-                    if let Some(err) = parse_error(shell, &top.command) {
-                        failures.push(format!(
-                            "[{}] {:?} ({os}/{}): {}\n    {err}",
-                            recipe.id,
-                            t.ask,
-                            shell.as_str(),
-                            top.command
-                        ));
-                    }
-                }
+        for recipe in file.recipe {
+            for t in recipe.tests {
+                examples.push((recipe.id.clone(), t));
             }
         }
     }
+    // One thread per shell: each spawns its shell once per example.
+    let results: Vec<(usize, Vec<String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = shells
+            .iter()
+            .map(|&shell| {
+                let examples = &examples;
+                scope.spawn(move || {
+                    let engine = Builtin::lexical();
+                    let mut failures = Vec::new();
+                    let mut checked = 0;
+                    for (id, t) in examples {
+                        let os: Os = t.os.as_deref().unwrap_or("linux").parse().unwrap();
+                        let env = EnvView::from_pairs([("PATH", "/usr/local/bin:/usr/bin:/bin")]);
+                        let ctx = Context::with_env(env, Some(os), Some(shell));
+                        let deadline = Instant::now() + Duration::from_secs(5);
+                        let got = engine
+                            .propose(&Request::new(&t.ask), &ctx, 1, deadline)
+                            .unwrap();
+                        let Some(top) = got.first() else { continue };
+                        checked += 1;
+                        if let Some(err) = parse_error(shell, &top.command) {
+                            failures.push(format!(
+                                "[{id}] {:?} ({os}/{}): {}\n    {err}",
+                                t.ask,
+                                shell.as_str(),
+                                top.command
+                            ));
+                        }
+                    }
+                    (checked, failures)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let checked: usize = results.iter().map(|(n, _)| n).sum();
+    let failures: Vec<String> = results.into_iter().flat_map(|(_, f)| f).collect();
     println!("{checked} rendered commands parsed");
     assert!(
         failures.is_empty(),
