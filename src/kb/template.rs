@@ -131,16 +131,30 @@ pub fn render(
     t: &str,
     resolve: &mut dyn FnMut(&str, Option<&str>) -> Option<String>,
 ) -> Result<String, String> {
+    render_traced(t, resolve, &mut Vec::new())
+}
+
+/// Like [`render`], also collecting the names whose values made it into the output (not
+/// those of groups that were dropped).
+pub fn render_traced(
+    t: &str,
+    resolve: &mut dyn FnMut(&str, Option<&str>) -> Option<String>,
+    printed: &mut Vec<String>,
+) -> Result<String, String> {
     fn render_seq(
         nodes: &[Node<'_>],
         resolve: &mut dyn FnMut(&str, Option<&str>) -> Option<String>,
         out: &mut String,
+        printed: &mut Vec<String>,
     ) -> Result<(), String> {
         for n in nodes {
             match n {
                 Node::Text(s) => out.push_str(s),
                 Node::Ref { name, fmt } => match resolve(name, *fmt) {
-                    Some(v) => out.push_str(&v),
+                    Some(v) => {
+                        out.push_str(&v);
+                        printed.push(name.to_string());
+                    }
                     None => return Err(name.to_string()),
                 },
                 Node::Present(name) => {
@@ -155,8 +169,10 @@ pub fn render(
                 }
                 Node::Group(inner) => {
                     let mut buf = String::new();
-                    if render_seq(inner, resolve, &mut buf).is_ok() {
+                    let mut names = Vec::new();
+                    if render_seq(inner, resolve, &mut buf, &mut names).is_ok() {
                         out.push_str(&buf);
+                        printed.append(&mut names);
                     }
                 }
             }
@@ -164,13 +180,26 @@ pub fn render(
         Ok(())
     }
     let mut out = String::new();
-    render_seq(&parse(t), resolve, &mut out)?;
+    render_seq(&parse(t), resolve, &mut out, printed)?;
     Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tracing_reports_only_printed_names() {
+        let mut printed = Vec::new();
+        let out = render_traced(
+            "x {a}{[ {b} {missing}]}{[ {c}]}",
+            &mut |n, _| (n != "missing").then(|| n.to_uppercase()),
+            &mut printed,
+        )
+        .unwrap();
+        assert_eq!(out, "x A C");
+        assert_eq!(printed, ["a", "c"]);
+    }
 
     fn r(t: &str, vals: &[(&str, &str)]) -> Result<String, String> {
         render(t, &mut |n, f| {

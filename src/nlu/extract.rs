@@ -266,6 +266,7 @@ const BARE_FILES: &[&str] = &[
     "authorized_keys",
     "known_hosts",
     "hosts",
+    "syslog",
     "fstab",
     "passwd",
     "shadow",
@@ -579,10 +580,30 @@ impl<'a> Scanner<'a> {
             }
             return Rel::Older;
         }
-        for w in self.before(first).iter().take(4) {
+        let before = self.before(first);
+        // "untouched for more than 10 days": an age word anywhere in reach beats "for".
+        let older = |w: &str| {
+            matches!(
+                w,
+                "older"
+                    | "before"
+                    | "earlier"
+                    | "prior"
+                    | "stale"
+                    | "untouched"
+                    | "unmodified"
+                    | "unused"
+                    | "unchanged"
+                    | "unaccessed"
+                    | "inactive"
+            )
+        };
+        if before.iter().take(4).any(|w| older(w)) {
+            return Rel::Older;
+        }
+        for w in before.iter().take(4) {
             match w.as_str() {
-                "older" | "before" | "earlier" | "prior" | "stale" | "untouched" | "unmodified"
-                | "unused" | "unchanged" | "unaccessed" | "inactive" => return Rel::Older,
+                w if older(w) => return Rel::Older,
                 "last" | "past" | "within" | "since" | "newer" | "recent" | "latest"
                 | "previous" | "recently" | "younger" | "fresher" => return Rel::Within,
                 "every" | "each" | "interval" => return Rel::Every,
@@ -661,7 +682,8 @@ impl<'a> Scanner<'a> {
             m.text = p.to_string();
             return Some(m);
         }
-        if shapes::is_symbolic_mode(text) {
+        // `-r` is a flag unless the request is about permissions (`chmod -w`).
+        if shapes::is_symbolic_mode(text) && (!text.starts_with('-') || self.permission_context) {
             return Some(self.make(Kind::Mode, i, i, Value::Text));
         }
         if shapes::is_octal_mode(text) && self.permission_context {
@@ -744,9 +766,15 @@ impl<'a> Scanner<'a> {
             || text.starts_with("../")
             || text == "."
             || text == ".."
-            || (text.contains('/') && !text.starts_with('-'))
+            || (text.contains('/') && !text.starts_with('-') && !word_pair(text))
         {
-            return Some(self.make(Kind::Path, i, i, Value::Text));
+            // `/var/log/app.log` names a file: its last part has a file extension or is a
+            // well-known file name. A trailing slash always means a directory.
+            let last = text.rsplit('/').next().unwrap_or("");
+            let file_like = (shapes::file_ext(last).is_some() && has_known_ext(last))
+                || BARE_FILES.contains(&last);
+            let kind = if file_like { Kind::File } else { Kind::Path };
+            return Some(self.make(kind, i, i, Value::Text));
         }
         if let Some(tld) = shapes::host_tld(text) {
             let tld = tld.to_ascii_lowercase();
@@ -893,7 +921,14 @@ impl<'a> Scanner<'a> {
                 | "logs"
         );
         if let Some(ext) = w.strip_prefix('.') {
-            if file_word && !ext.is_empty() && ext.chars().all(|c| c.is_ascii_alphanumeric()) {
+            // ".log files", or "every .log" (a known extension after a quantifier).
+            let quantified = i > 0
+                && matches!(self.lower[i - 1].as_str(), "every" | "all" | "each" | "any")
+                && FILE_EXTS.contains(&ext);
+            if (file_word || quantified)
+                && !ext.is_empty()
+                && ext.chars().all(|c| c.is_ascii_alphanumeric())
+            {
                 return Some(self.make(Kind::Ext, i, i, Value::Ext(vec![ext.to_string()])));
             }
             return None;
@@ -906,12 +941,15 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let exts = self.lexicon.filetypes.get(w)?;
-        // Singular type words ("python", "log") name a file type only before a file word;
-        // plurals ("pdfs", "jpgs") do on their own.
+        // Singular type words ("python", "log") name a file type only before a file word or
+        // after a quantifier ("every pdf"); plurals ("pdfs", "jpgs") do on their own.
         // Not right after a command name: "docker logs", "kubectl logs" are subcommands.
         let after_command = i > 0 && self.lexicon.is_product(self.lower[i - 1].as_str());
         let plural_type = w.ends_with('s') && !file_word && !after_command;
-        if file_word || plural_type {
+        let quantified = i > 0
+            && matches!(self.lower[i - 1].as_str(), "every" | "each" | "any")
+            && (exts.contains(&w) || FILE_EXTS.contains(&w));
+        if file_word || plural_type || quantified {
             return Some(self.make(
                 Kind::Ext,
                 i,
@@ -953,8 +991,17 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let folder = |x: Option<&str>| matches!(x, Some("dir" | "directory" | "folder"));
-        let prev_is_folder =
-            i > 0 && folder(self.word(i - 1)) && self.word(i + 1).is_none_or(|n| !folder(Some(n)));
+        let plural = w.len() > 3 && w.ends_with('s') && !w.ends_with("ss");
+        // "the logs folder", "my photos dir": after an article a plural noun names the
+        // folder even when it is a known word (adjectives like "leading" do not).
+        let after_article =
+            i > 0 && matches!(self.lower[i - 1].as_str(), "the" | "my" | "our" | "your") && plural;
+        // "folder build": an unknown word after a folder word names it ("the uploads
+        // folder writable" does not make a folder called "writable").
+        let prev_is_folder = i > 0
+            && folder(self.word(i - 1))
+            && self.word(i + 1).is_none_or(|n| !folder(Some(n)))
+            && (!known_word(w) || plural);
         let next_is_folder = folder(self.word(i + 1));
         // Words that describe a folder rather than name it.
         let descriptive = matches!(
@@ -991,8 +1038,9 @@ impl<'a> Scanner<'a> {
                 | "downloads"
         );
         // A file-type word names its folder ("the photos dir", "music folder") even when the
-        // knowledge base also knows it as a word.
-        let names_folder = !known_word(w) || self.lexicon.filetypes.contains_key(w);
+        // knowledge base also knows it as a word; so does a plural after an article.
+        let names_folder =
+            !known_word(w) || self.lexicon.filetypes.contains_key(w) || after_article;
         if next_is_folder && !descriptive && names_folder
             || prev_is_folder
                 && !matches!(
@@ -1077,6 +1125,14 @@ impl<'a> Scanner<'a> {
         if shaped {
             return true;
         }
+        // A known misspelling ("frist"), or a longer plain word one or two edits from a
+        // known word ("insensitve"), is a typo, not a name; the word analysis corrects it.
+        // Short words are too often real names one edit from a word ("dist", "docs").
+        if self.lexicon.misspellings.contains_key(w)
+            || (w.len() >= 6 && self.lexicon.correct(w).is_some())
+        {
+            return false;
+        }
         let after_kind_word = i > 0 && KIND_WORDS.contains(&self.lower[i - 1].as_str());
         let stop = self.lexicon.is_stop(w);
         after_kind_word && !stop && !known_word(w)
@@ -1086,6 +1142,27 @@ impl<'a> Scanner<'a> {
                 && w.len() > 1
                 && !is_english_glue(w))
     }
+}
+
+/// "read/write", "and/or": English word pairs written with a slash are words, not a path
+/// (`src/lib` or `app/models` are paths, so this is a fixed list).
+fn word_pair(text: &str) -> bool {
+    matches!(
+        text.to_ascii_lowercase().as_str(),
+        "read/write"
+            | "read/execute"
+            | "write/execute"
+            | "and/or"
+            | "on/off"
+            | "yes/no"
+            | "true/false"
+            | "input/output"
+            | "start/stop"
+            | "enable/disable"
+            | "upload/download"
+            | "r/w"
+            | "rw/ro"
+    )
 }
 
 /// Dotfiles that only ever live in the home directory.
@@ -1169,6 +1246,12 @@ fn is_english_glue(w: &str) -> bool {
             | "about"
             | "over"
             | "under"
+            | "called"
+            | "named"
+            | "new"
+            | "existing"
+            | "whole"
+            | "entire"
     )
 }
 
@@ -1304,6 +1387,77 @@ mod tests {
                 bytes: 1024,
                 cmp: Cmp::Lt
             }
+        );
+    }
+
+    #[test]
+    fn typos_of_known_words_are_not_names() {
+        let toks = tokenize("frist lines of nginx");
+        let mut l = lex();
+        l.set_vocab(["first", "lin"].map(String::from));
+        l.misspellings = super::super::lexicon::Dict::from_pairs(vec![("frist", "first")]);
+        let s = Scanner::new(&toks, &l);
+        let known = |w: &str| matches!(w, "lines" | "of");
+        assert!(s.at(0, &known).is_none());
+        assert_eq!(s.at(3, &known).map(|m| m.kind), Some(Kind::Name));
+    }
+
+    #[test]
+    fn dash_letters_are_flags_unless_permissions_are_meant() {
+        assert_eq!(
+            scan("grep -r for foo_bar"),
+            [(Kind::Flag, "-r".into()), (Kind::Name, "foo_bar".into())]
+        );
+        assert_eq!(
+            scan("chmod -w notes_v2"),
+            [(Kind::Mode, "-w".into()), (Kind::Name, "notes_v2".into())]
+        );
+        assert_eq!(scan("make it +x"), [(Kind::Mode, "+x".into())]);
+    }
+
+    #[test]
+    fn ages_read_right() {
+        let toks = tokenize("files untouched for more than 10 days");
+        let l = lex();
+        let s = Scanner::new(&toks, &l);
+        assert_eq!(
+            s.at(5, &|_| true).unwrap().value,
+            Value::Duration {
+                amount: 10.0,
+                unit: TimeUnit::Day,
+                rel: Rel::Older
+            }
+        );
+    }
+
+    #[test]
+    fn known_words_joined_by_a_slash_are_not_a_path() {
+        assert_eq!(scan("owner read/write only"), []);
+        assert_eq!(scan("copy to src/lib"), [(Kind::Path, "src/lib".into())]);
+    }
+
+    #[test]
+    fn paths_to_files_are_files() {
+        assert_eq!(
+            scan("grep x in /var/log/app.log and ~/notes/todo.md"),
+            [
+                (Kind::File, "/var/log/app.log".into()),
+                (Kind::File, "~/notes/todo.md".into())
+            ]
+        );
+        assert_eq!(
+            scan("cat /etc/passwd"),
+            [(Kind::File, "/etc/passwd".into())]
+        );
+        // Directories: no extension, a trailing slash, a dotted directory name.
+        assert_eq!(
+            scan("in src/components or lib/ or ~/.config or releases/v2.3"),
+            [
+                (Kind::Path, "src/components".into()),
+                (Kind::Path, "lib/".into()),
+                (Kind::Path, "~/.config".into()),
+                (Kind::Path, "releases/v2.3".into())
+            ]
         );
     }
 

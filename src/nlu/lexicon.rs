@@ -101,7 +101,11 @@ fn leak(s: String) -> &'static str {
 impl Lexicon<'static> {
     pub fn compile(src: LexiconSource) -> Lexicon<'static> {
         let mut canon: Vec<(&'static str, &'static str)> = Vec::new();
-        for (head, variants) in &src.synonyms {
+        // Sorted, so the result never depends on hash order (a variant listed under two
+        // heads is a lexicon error: see `conflicts`).
+        let mut synonyms: Vec<(&String, &Vec<String>)> = src.synonyms.iter().collect();
+        synonyms.sort();
+        for (head, variants) in synonyms {
             let head_stem = leak(stem(&head.to_lowercase()));
             for v in variants {
                 let v = v.to_lowercase();
@@ -182,6 +186,35 @@ impl Lexicon<'static> {
         vocab.sort_unstable();
         vocab.dedup();
         self.vocab = vocab;
+    }
+}
+
+impl LexiconSource {
+    /// Variants whose stem falls under two different heads ("subfolder" as a directory and
+    /// as recursion): each is reported once, with both heads.
+    pub fn conflicts(&self) -> Vec<(String, String, String)> {
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut out = Vec::new();
+        let mut heads: Vec<&String> = self.synonyms.keys().collect();
+        heads.sort();
+        for head in heads {
+            let head_stem = stem(&head.to_lowercase());
+            for v in self.synonyms[head].iter().filter(|v| !v.contains(' ')) {
+                let v_stem = stem(&v.to_lowercase());
+                if v_stem == head_stem {
+                    continue;
+                }
+                match seen.get(&v_stem) {
+                    Some(other) if *other != head_stem => {
+                        out.push((v.clone(), other.clone(), head_stem.clone()))
+                    }
+                    _ => {
+                        seen.insert(v_stem, head_stem.clone());
+                    }
+                }
+            }
+        }
+        out
     }
 }
 
@@ -329,6 +362,27 @@ pub fn bounded_distance(a: &str, b: &str, max: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lexicon_gives_every_variant_one_head() {
+        let src: LexiconSource =
+            toml::from_str(include_str!("../../data/kb/lexicon.toml")).unwrap();
+        let conflicts = src.conflicts();
+        assert!(
+            conflicts.is_empty(),
+            "variants under two synonym heads (matching would depend on hash order): {conflicts:?}"
+        );
+    }
+
+    #[test]
+    fn conflicting_variants_are_found() {
+        let src: LexiconSource = toml::from_str(
+            "stopwords = []\n[abbreviations]\n[numbers]\n[filetypes]\n[places]\n\
+             [synonyms]\ndirectory = [\"subfolder\"]\nrecursive = [\"subfolders\"]\n",
+        )
+        .unwrap();
+        assert_eq!(src.conflicts().len(), 1);
+    }
 
     #[test]
     fn stems_consistently() {

@@ -242,7 +242,8 @@ pub fn is_number(s: &str) -> bool {
 /// `3rd`, `21st` → 3, 21.
 pub fn ordinal(s: &str) -> Option<&str> {
     let lower = s.len().checked_sub(2)?;
-    let (n, suffix) = s.split_at(lower);
+    // Not a char boundary: the token ends in a multi-byte character ("—"), no ordinal.
+    let (n, suffix) = s.split_at_checked(lower)?;
     (digits(n)
         && matches!(
             suffix.to_ascii_lowercase().as_str(),
