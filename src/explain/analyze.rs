@@ -5,7 +5,7 @@
 use crate::context::{Flavour, Shell};
 use crate::safety::{
     parse, AndOr, AssignValue, Assignment, Command, Compound, CompoundCommand, Connector,
-    FunctionDef, Pipeline, RedirOp, Redirect, Script, SimpleCommand, Span, Word, WordPart,
+    FunctionDef, Param, Pipeline, RedirOp, Redirect, Script, SimpleCommand, Span, Word, WordPart,
 };
 
 use super::describe::describe;
@@ -28,6 +28,7 @@ pub(super) fn analyze(
         os: target.os,
         shell: target.shell,
         steps: Vec::new(),
+        loop_vars: Vec::new(),
     };
     match parse(command, target.shell) {
         Ok(script) => {
@@ -61,6 +62,8 @@ struct Cx<'d> {
     /// The shell whose syntax and builtins apply (changes inside `fish -c '…'`).
     shell: Shell,
     steps: Vec<Step>,
+    /// Variables of the `for` loops around the current command.
+    loop_vars: Vec<String>,
 }
 
 /// Work found while explaining a step, explained right after it, one level deeper.
@@ -136,18 +139,42 @@ fn has_glob(w: &Word) -> bool {
     })
 }
 
-fn params(parts: &[WordPart], out: &mut Vec<String>) {
+fn params<'w>(parts: &'w [WordPart], out: &mut Vec<&'w Param>) {
     for p in parts {
         match p {
-            WordPart::Param(p) => {
-                if !out.contains(&p.name) {
-                    out.push(p.name.clone());
-                }
-            }
+            WordPart::Param(p) if !out.iter().any(|q| q.raw == p.raw) => out.push(p),
             WordPart::DoubleQuoted(inner) => params(inner, out),
             _ => {}
         }
     }
+}
+
+/// What a parameter expansion with an operator gives (`${f%.txt}` → `$f without the
+/// shortest suffix matching .txt`); `None` for a plain `$x`.
+fn param_operation(p: &Param) -> Option<String> {
+    let name = &p.name;
+    let arg = rebuild(&p.arg);
+    let text = match p.op.as_str() {
+        "" => return None,
+        "#len" => format!("the length of ${name}"),
+        "%" => format!("${name} without the shortest suffix matching {arg}"),
+        "%%" => format!("${name} without the longest suffix matching {arg}"),
+        "#" => format!("${name} without the shortest prefix matching {arg}"),
+        "##" => format!("${name} without the longest prefix matching {arg}"),
+        "/" => format!("${name} with the first match of a pattern replaced ({arg})"),
+        "//" => format!("${name} with every match of a pattern replaced ({arg})"),
+        ":-" => format!("${name}, or {arg} when it is unset or empty"),
+        "-" => format!("${name}, or {arg} when it is unset"),
+        ":=" => format!("${name}, set to {arg} first when it is unset or empty"),
+        ":+" => format!("{arg} when ${name} is set and not empty, otherwise nothing"),
+        "+" => format!("{arg} when ${name} is set, otherwise nothing"),
+        ":?" => format!("${name}, or an error when it is unset or empty"),
+        "^^" => format!("${name} in upper case"),
+        ",," => format!("${name} in lower case"),
+        ":" => format!("part of ${name} (offset:length {arg})"),
+        _ => return None,
+    };
+    Some(text)
 }
 
 fn has_substitution(parts: &[WordPart]) -> bool {
@@ -300,16 +327,13 @@ impl<'d> Cx<'d> {
 
     // ---- syntax around commands -------------------------------------------------------
 
-    fn syntax_step(
-        &mut self,
-        depth: usize,
-        relation: Relation,
-        via: Option<String>,
-        text: String,
-        summary: &str,
-        parts: Vec<Part>,
-        background: bool,
-    ) {
+    fn syntax_step(&mut self, at: Place, text: String, summary: &str, parts: Vec<Part>) {
+        let Place {
+            depth,
+            relation,
+            via,
+            background,
+        } = at;
         if self.full(depth) {
             return;
         }
@@ -350,27 +374,23 @@ impl<'d> Cx<'d> {
                     "{ … }"
                 };
                 self.syntax_step(
-                    depth,
-                    relation,
-                    via,
+                    Place {
+                        depth,
+                        relation,
+                        via,
+                        background,
+                    },
                     text.into(),
                     "a group: the commands below run as one unit, sharing its redirections",
                     redirects,
-                    background,
                 );
                 self.script(src, s, body, Relation::Body, None);
             }
             Compound::Subshell(s) => {
                 let redirects = self.redirects(src, &cc.redirects, &mut nested);
-                self.syntax_step(
-                    depth,
-                    relation,
-                    via,
-                    "( … )".into(),
+                self.syntax_step(Place { depth, relation, via, background }, "( … )".into(),
                     "a subshell: the commands below run in a copy of the shell, so `cd` and variables set there do not last",
-                    redirects,
-                    background,
-                );
+                    redirects);
                 self.script(src, s, body, Relation::Body, None);
             }
             Compound::If {
@@ -379,9 +399,12 @@ impl<'d> Cx<'d> {
             } => {
                 parts.extend(self.redirects(src, &cc.redirects, &mut nested));
                 self.syntax_step(
-                    depth,
-                    relation,
-                    via,
+                    Place {
+                        depth,
+                        relation,
+                        via,
+                        background,
+                    },
                     "if … then … fi".replace(
                         " then … fi",
                         if self.shell == Shell::Fish {
@@ -392,7 +415,6 @@ impl<'d> Cx<'d> {
                     ),
                     "a conditional: runs the first branch whose condition succeeds",
                     parts,
-                    background,
                 );
                 for (cond, then) in branches {
                     self.script(src, cond, body, Relation::Condition, None);
@@ -425,13 +447,15 @@ impl<'d> Cx<'d> {
                     )
                 };
                 self.syntax_step(
-                    depth,
-                    relation,
-                    via,
+                    Place {
+                        depth,
+                        relation,
+                        via,
+                        background,
+                    },
                     text.into(),
                     summary,
                     parts,
-                    background,
                 );
                 self.script(src, cond, body, Relation::Condition, None);
                 self.script(src, b, body, Relation::Body, None);
@@ -455,7 +479,8 @@ impl<'d> Cx<'d> {
                             self.subs_in(src, w, &mut nested);
                             parts.push(p);
                         }
-                        text = format!("for {var} in …");
+                        let values: Vec<String> = items.iter().map(|w| word_text(src, w)).collect();
+                        text = format!("for {var} in {}", values.join(" "));
                         summary = format!("a loop: runs the body once for each value below, with ${var} set to it");
                     }
                     None => {
@@ -465,9 +490,21 @@ impl<'d> Cx<'d> {
                     }
                 }
                 parts.extend(self.redirects(src, &cc.redirects, &mut nested));
-                self.syntax_step(depth, relation, via, text, &summary, parts, background);
+                self.syntax_step(
+                    Place {
+                        depth,
+                        relation,
+                        via,
+                        background,
+                    },
+                    text,
+                    &summary,
+                    parts,
+                );
                 self.nested(nested, body);
+                self.loop_vars.push(var.clone());
                 self.script(src, b, body, Relation::Body, None);
+                self.loop_vars.pop();
                 return;
             }
             Compound::Case { subject, arms } => {
@@ -486,13 +523,15 @@ impl<'d> Cx<'d> {
                 let summary =
                     format!("a case: runs the branch whose pattern matches {subject_text}");
                 self.syntax_step(
-                    depth,
-                    relation,
-                    via,
+                    Place {
+                        depth,
+                        relation,
+                        via,
+                        background,
+                    },
                     format!("case {subject_text} …"),
                     &summary,
                     parts,
-                    background,
                 );
                 self.nested(nested, body);
                 for arm in arms {
@@ -504,13 +543,15 @@ impl<'d> Cx<'d> {
                 self.subs_in(src, w, &mut nested);
                 parts.extend(self.redirects(src, &cc.redirects, &mut nested));
                 self.syntax_step(
-                    depth,
-                    relation,
-                    via,
+                    Place {
+                        depth,
+                        relation,
+                        via,
+                        background,
+                    },
                     whole,
                     "arithmetic: evaluates the expression; succeeds when the result is not zero",
                     parts,
-                    background,
                 );
             }
             Compound::Test(words) => {
@@ -518,15 +559,9 @@ impl<'d> Cx<'d> {
                     self.subs_in(src, w, &mut nested);
                 }
                 parts.extend(self.redirects(src, &cc.redirects, &mut nested));
-                self.syntax_step(
-                    depth,
-                    relation,
-                    via,
-                    whole,
+                self.syntax_step(Place { depth, relation, via, background }, whole,
                     "a test: succeeds when the condition holds (string comparisons, file tests, patterns)",
-                    parts,
-                    background,
-                );
+                    parts);
             }
         }
         self.nested(nested, body);
@@ -545,15 +580,29 @@ impl<'d> Cx<'d> {
             f.name, f.name
         );
         self.syntax_step(
-            depth,
-            relation,
-            via,
-            format!("{} …", f.name),
+            Place {
+                depth,
+                relation,
+                via,
+                background: false,
+            },
+            if self.shell == Shell::Fish {
+                format!("function {} … end", f.name)
+            } else {
+                format!("{}() {{ … }}", f.name)
+            },
             &summary,
             Vec::new(),
-            false,
         );
-        self.command(src, &f.body, depth + 1, Relation::Body, None, false);
+        // The braces of `name() { …; }` are part of the definition, not a separate group.
+        match f.body.as_ref() {
+            Command::Compound(CompoundCommand {
+                kind: Compound::Group(body),
+                redirects,
+                ..
+            }) if redirects.is_empty() => self.script(src, body, depth + 1, Relation::Body, None),
+            other => self.command(src, other, depth + 1, Relation::Body, None, false),
+        }
     }
 
     fn nested(&mut self, nested: Vec<Nested>, depth: usize) {
@@ -730,7 +779,7 @@ impl<'d> Cx<'d> {
     /// `PATH (the directories searched for commands)` when the dictionary knows it.
     fn variable(&self, name: &str) -> String {
         match self.dict.lookup(&format!("${name}")) {
-            Some((e, _)) => format!("{name} ({})", e.summary),
+            Some(r) => format!("{name} ({})", r.summary),
             None => name.to_string(),
         }
     }
@@ -745,14 +794,24 @@ impl<'d> Cx<'d> {
         if matches!(w.parts.first(), Some(WordPart::Tilde(t)) if t == "~") {
             notes.push("~ is your home directory".to_string());
         }
-        let mut names = Vec::new();
-        params(&w.parts, &mut names);
-        for name in names {
-            let described = match self.dict.lookup(&format!("${name}")) {
-                Some((e, _)) => format!("${name} is {}", e.summary),
-                None => format!("${name} is replaced by its value"),
-            };
-            notes.push(described);
+        let mut found = Vec::new();
+        params(&w.parts, &mut found);
+        for p in found {
+            let operation = param_operation(p);
+            let has_op = operation.is_some();
+            if let Some(op) = operation {
+                notes.push(format!("{} is {op}", p.raw));
+            }
+            let name = p.name.clone();
+            if self.loop_vars.contains(&name) {
+                notes.push(format!("${name} is the loop's current value"));
+                continue;
+            }
+            match self.dict.lookup(&format!("${name}")) {
+                Some(r) => notes.push(format!("${name} is {}", r.summary)),
+                None if !has_op => notes.push(format!("${name} is replaced by its value")),
+                None => {}
+            }
         }
         if has_substitution(&w.parts) {
             notes.push("contains the output of the command explained below".to_string());
@@ -838,7 +897,7 @@ impl<'d> Cx<'d> {
                 note,
             };
         };
-        let Some((entry, lookup_key)) = self.dict.lookup(&key) else {
+        let Some(resolved) = self.dict.lookup(&key) else {
             let mut p = Part::new(name_text, PartKind::Command, None);
             p.note = Some("its dictionary entry cannot be read".into());
             parts.push(p);
@@ -850,8 +909,10 @@ impl<'d> Cx<'d> {
                 note: None,
             };
         };
+        let entry = resolved.entry;
+        let lookup_key = resolved.key;
         let mut head_note = None;
-        if let Some(os) = entry.os {
+        if let Some(os) = resolved.os {
             if os != self.os {
                 head_note = Some(format!(
                     "{} only",
@@ -863,7 +924,11 @@ impl<'d> Cx<'d> {
                 ));
             }
         }
-        let mut p = Part::new(name_text, PartKind::Command, Some(entry.summary.clone()));
+        let mut p = Part::new(
+            name_text,
+            PartKind::Command,
+            Some(resolved.summary.to_string()),
+        );
         p.note = head_note.clone();
         parts.push(p);
         let shown = key
@@ -874,7 +939,7 @@ impl<'d> Cx<'d> {
             key: lookup_key,
             shown,
             entry,
-            summary: entry.summary.clone(),
+            summary: resolved.summary.to_string(),
             pending: Vec::new(),
             spec_pos: 0,
             options_done: false,
@@ -928,23 +993,16 @@ impl<'d> Cx<'d> {
             let lit = w.literal();
             let key_text = lit.clone().unwrap_or_else(|| literal_prefix(w));
             // A subcommand spelled like an option (`brew --prefix`) wins over options.
-            if !r.operand_seen && lit.as_deref().is_some_and(|l| l.starts_with('-')) {
-                if let Some(child) = lit.as_deref().and_then(|l| self.dict.subcommand(&r.key, l)) {
-                    if let Some((entry, child_key)) = self.dict.lookup(&child) {
-                        parts.push(Part::new(
-                            word_text(src, w),
-                            PartKind::Subcommand,
-                            Some(entry.summary.clone()),
-                        ));
-                        r.shown = format!("{} {}", r.shown, lit.as_deref().unwrap_or(""));
-                        r.key = child_key;
-                        r.entry = entry;
-                        r.summary = entry.summary.clone();
-                        r.spec_pos = 0;
+            if !r.operand_seen {
+                if let Some(l) = lit.as_deref().filter(|l| l.starts_with('-')) {
+                    if self.enter_subcommand(r, src, w, l, parts) {
                         i += 1;
                         continue;
                     }
                 }
+            }
+            if r.entry.options_first && r.operand_seen {
+                r.options_done = true;
             }
             if !r.options_done {
                 if lit.as_deref() == Some("--") {
@@ -974,21 +1032,9 @@ impl<'d> Cx<'d> {
             // A subcommand is the first operand of a command that has them.
             if !r.operand_seen && self.dict.has_subcommands(&r.key) {
                 if let Some(l) = &lit {
-                    if let Some(child) = self.dict.subcommand(&r.key, l) {
-                        if let Some((entry, child_key)) = self.dict.lookup(&child) {
-                            parts.push(Part::new(
-                                word_text(src, w),
-                                PartKind::Subcommand,
-                                Some(entry.summary.clone()),
-                            ));
-                            r.key = child_key;
-                            r.shown = format!("{} {l}", r.shown);
-                            r.entry = entry;
-                            r.summary = entry.summary.clone();
-                            r.spec_pos = 0;
-                            i += 1;
-                            continue;
-                        }
+                    if self.enter_subcommand(r, src, w, l, parts) {
+                        i += 1;
+                        continue;
                     }
                 }
                 if r.entry.args.is_empty() {
@@ -1059,6 +1105,35 @@ impl<'d> Cx<'d> {
         self.allocate(r, parts);
     }
 
+    /// Switch the reader to the subcommand `word` names, if the command has it.
+    fn enter_subcommand(
+        &self,
+        r: &mut Reader<'d>,
+        src: &str,
+        w: &Word,
+        word: &str,
+        parts: &mut Vec<Part>,
+    ) -> bool {
+        let Some(child) = self
+            .dict
+            .subcommand(&r.key, word)
+            .and_then(|k| self.dict.lookup(&k))
+        else {
+            return false;
+        };
+        parts.push(Part::new(
+            word_text(src, w),
+            PartKind::Subcommand,
+            Some(child.summary.to_string()),
+        ));
+        r.shown = format!("{} {word}", r.shown);
+        r.key = child.key;
+        r.entry = child.entry;
+        r.summary = child.summary.to_string();
+        r.spec_pos = 0;
+        true
+    }
+
     /// Give the collected operands their meanings, now that their number is known.
     fn allocate(&self, r: &Reader<'_>, parts: &mut [Part]) {
         let specs: Vec<(usize, &Arg)> = r
@@ -1068,7 +1143,25 @@ impl<'d> Cx<'d> {
             .enumerate()
             .filter(|(_, a)| a.takes.is_none() && !r.filled.contains(&a.name))
             .collect();
-        let free: Vec<&Pending> = r.pending.iter().filter(|p| p.spec.is_none()).collect();
+        // Operands marked by a prefix (`dig @SERVER`, `date +FORMAT`) go to their spec.
+        let mut by_prefix = Vec::new();
+        let mut free: Vec<&Pending> = Vec::new();
+        for p in r.pending.iter().filter(|p| p.spec.is_none()) {
+            let text = parts[p.part].text.trim_start_matches(['\'', '"']);
+            let spec = r
+                .entry
+                .args
+                .iter()
+                .find(|a| a.prefix.as_deref().is_some_and(|pre| text.starts_with(pre)));
+            match spec {
+                Some(a) => by_prefix.push((p, a)),
+                None => free.push(p),
+            }
+        }
+        let specs: Vec<(usize, &Arg)> = specs
+            .into_iter()
+            .filter(|(_, a)| a.prefix.is_none())
+            .collect();
         let mut remaining = free.len();
         let mut slots: Vec<Option<&Arg>> = Vec::new();
         for (k, (_, spec)) in specs.iter().enumerate() {
@@ -1091,6 +1184,9 @@ impl<'d> Cx<'d> {
         {
             let part = &mut parts[pending.part];
             self.fill_operand(part, spec, pending.doubtful);
+        }
+        for (pending, spec) in by_prefix {
+            self.fill_operand(&mut parts[pending.part], Some(spec), pending.doubtful);
         }
         for pending in r.pending.iter().filter(|p| p.spec.is_some()) {
             let spec = pending.spec.and_then(|k| r.entry.args.get(k));
@@ -1355,8 +1451,14 @@ impl<'d> Cx<'d> {
                 parts.push(part);
                 return Some(0);
             }
-            if key_text[1..].bytes().all(|b| b.is_ascii_digit()) {
-                // `-5` for a command without `-NUM`: a negative number, an operand.
+            let digits = key_text[1..].bytes().all(|b| b.is_ascii_digit());
+            let all_flags = key_text[1..].chars().all(|c| {
+                self.dict
+                    .option(&r.key, &format!("-{c}"), flavour)
+                    .is_some()
+            });
+            if digits && !all_flags {
+                // `-5` for a command without `-NUM` or digit flags: a negative number.
                 return None;
             }
         }
@@ -1476,6 +1578,14 @@ impl<'d> Cx<'d> {
         Some(used)
     }
 
+    /// An option the entry describes as a class (`exiftool -TAG`) rather than one by one.
+    fn other_option(&self, r: &Reader<'_>, text: &str) -> Option<Part> {
+        let meaning = r.entry.other_options.as_ref()?;
+        let mut p = Part::new(text, PartKind::Option, Some(meaning.clone()));
+        p.flag = Some(text.to_string());
+        Some(p)
+    }
+
     fn note_unknown(&self, r: &mut Reader<'_>, part: &Part) {
         if !part.known && part.kind != PartKind::Flags {
             r.doubtful = true;
@@ -1498,6 +1608,9 @@ impl<'d> Cx<'d> {
         nested: &mut Vec<Nested>,
     ) -> (Part, usize) {
         let Some(found) = found else {
+            if let Some(part) = self.other_option(r, shown) {
+                return (part, 0);
+            }
             let mut p = Part::new(shown, PartKind::Option, None);
             p.flag = Some(flag.to_string());
             p.note = Some(format!("not an option caro knows for {}", r.shown));
@@ -1559,7 +1672,13 @@ impl<'d> Cx<'d> {
             }
             _ if opt.arg.is_some() => {
                 let (value_word, used) = match (&attached, opt.optional) {
-                    (Some(_), _) | (None, true) => (None, 0),
+                    (Some(_), _) => (None, 0),
+                    (None, true) => match next.first() {
+                        // `screen -r NAME`, `journalctl -b -1`: the next word, unless it
+                        // is another option.
+                        Some(w) if opt.greedy && looks_like_value(w) => (Some(w), 1),
+                        _ => (None, 0),
+                    },
                     (None, false) => (next.first(), usize::from(!next.is_empty())),
                 };
                 let value = attached
@@ -1620,6 +1739,14 @@ impl<'d> Cx<'d> {
     }
 }
 
+/// Where a step goes: its depth, how it connects, what runs it, and `&`.
+struct Place {
+    depth: usize,
+    relation: Relation,
+    via: Option<String>,
+    background: bool,
+}
+
 struct Head {
     entry: Option<String>,
     summary: Option<String>,
@@ -1651,6 +1778,15 @@ struct Pending {
     part: usize,
     spec: Option<usize>,
     doubtful: bool,
+}
+
+/// Whether a word can be an optional value: not an option, but a negative number may be.
+fn looks_like_value(w: &Word) -> bool {
+    let prefix = literal_prefix(w);
+    match prefix.strip_prefix('-') {
+        Some(rest) => !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()),
+        None => true,
+    }
 }
 
 fn join_text(src: &str, words: &[Word]) -> String {

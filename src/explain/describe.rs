@@ -8,7 +8,82 @@ pub fn describe(kind: Describe, value: &str) -> Option<String> {
         Describe::Signal => signal(value).map(|(name, what)| format!("SIG{name}: {what}")),
         Describe::Mode => mode(value),
         Describe::Compare => compare(value),
+        Describe::Strftime => strftime(value),
     }
+}
+
+/// The conversions `date +FORMAT` (strftime) understands, with what they print.
+const STRFTIME: &[(char, &str)] = &[
+    ('Y', "year"),
+    ('y', "two-digit year"),
+    ('C', "century"),
+    ('G', "ISO year"),
+    ('m', "month number"),
+    ('B', "month name"),
+    ('b', "short month name"),
+    ('h', "short month name"),
+    ('d', "day of the month"),
+    ('e', "day of the month, space-padded"),
+    ('j', "day of the year"),
+    ('A', "weekday name"),
+    ('a', "short weekday name"),
+    ('u', "weekday number (1 is Monday)"),
+    ('w', "weekday number (0 is Sunday)"),
+    ('V', "ISO week number"),
+    ('U', "week number (weeks start on Sunday)"),
+    ('W', "week number (weeks start on Monday)"),
+    ('H', "hour (00-23)"),
+    ('I', "hour (01-12)"),
+    ('k', "hour, space-padded"),
+    ('l', "hour (1-12), space-padded"),
+    ('M', "minute"),
+    ('S', "second"),
+    ('N', "nanoseconds (GNU)"),
+    ('p', "AM or PM"),
+    ('P', "am or pm (GNU)"),
+    ('F', "the date as YYYY-MM-DD"),
+    ('T', "the time as HH:MM:SS"),
+    ('R', "the time as HH:MM"),
+    ('D', "the date as MM/DD/YY"),
+    ('c', "the locale's date and time"),
+    ('x', "the locale's date"),
+    ('X', "the locale's time"),
+    ('s', "seconds since 1970 (the Unix epoch)"),
+    ('Z', "time zone name"),
+    ('z', "time zone offset (+hhmm)"),
+    ('n', "a newline"),
+    ('t', "a tab"),
+    ('%', "a literal %"),
+];
+
+/// `+%Y-%m-%d` → `%Y year, %m month number, %d day of the month`.
+fn strftime(value: &str) -> Option<String> {
+    let format = value.strip_prefix('+').unwrap_or(value);
+    let mut out: Vec<String> = Vec::new();
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            continue;
+        }
+        // Flags and widths (`%-d`, `%03N`) come between % and the conversion.
+        let mut spec = String::from("%");
+        while let Some(&f) = chars.peek() {
+            if matches!(f, '-' | '_' | '0' | '^' | '#' | ':') || f.is_ascii_digit() {
+                spec.push(f);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let conv = chars.next()?;
+        spec.push(conv);
+        let what = STRFTIME.iter().find(|(k, _)| *k == conv)?.1;
+        let item = format!("{spec} {what}");
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    (!out.is_empty()).then(|| out.join(", "))
 }
 
 /// `+7` → `more than 7`, `-7` → `less than 7`, `7` → `exactly 7`.
@@ -198,6 +273,24 @@ mod tests {
             .starts_with("SIGSTOP"));
         assert_eq!(describe(Describe::Signal, "10"), None);
         assert_eq!(describe(Describe::Signal, "BOGUS"), None);
+    }
+
+    #[test]
+    fn strftime_formats() {
+        assert_eq!(
+            describe(Describe::Strftime, "+%Y-%m-%d").unwrap(),
+            "%Y year, %m month number, %d day of the month"
+        );
+        assert_eq!(
+            describe(Describe::Strftime, "'+%A, %B %-d'").map(|_| ()),
+            Some(())
+        );
+        assert_eq!(
+            describe(Describe::Strftime, "+%s").unwrap(),
+            "%s seconds since 1970 (the Unix epoch)"
+        );
+        assert_eq!(describe(Describe::Strftime, "+plain"), None);
+        assert_eq!(describe(Describe::Strftime, "+%Q"), None);
     }
 
     #[test]

@@ -37,6 +37,13 @@ pub struct Entry {
     /// Long options are GNU extensions: the BSD command has none (`rm`, `cp`, `du`).
     #[serde(default, deserialize_with = "flavour_name_de")]
     pub long: Option<Flavour>,
+    /// Options end at the first operand (fish's `set NAME -R`: `-R` is a value).
+    #[serde(default)]
+    pub options_first: bool,
+    /// What any option the entry does not list means, when the command treats every
+    /// `-WORD` alike (`exiftool -TAG`).
+    #[serde(default)]
+    pub other_options: Option<String>,
     #[serde(default)]
     pub options: Vec<Opt>,
     /// Operands in order.
@@ -79,6 +86,8 @@ pub enum Describe {
     /// A number compared by its sign, as `find` reads it: `+7` more than 7, `-7` less
     /// than 7, `7` exactly 7. Replaces the value in the meaning.
     Compare,
+    /// A strftime format (`+%Y-%m-%d`): each conversion is named.
+    Strftime,
 }
 
 #[derive(Debug, Deserialize)]
@@ -93,6 +102,10 @@ pub struct Opt {
     /// The value is optional: only `--opt=VALUE` or `-oVALUE` give it one.
     #[serde(default)]
     pub optional: bool,
+    /// An optional value may also be the next word, unless that is an option
+    /// (`screen -r NAME`, `journalctl -b -1`).
+    #[serde(default)]
+    pub greedy: bool,
     pub means: String,
     /// For an optional value: the meaning when a value is given.
     #[serde(default)]
@@ -135,6 +148,10 @@ pub struct Arg {
     pub values: BTreeMap<String, String>,
     #[serde(default)]
     pub describe: Option<Describe>,
+    /// Operands starting with this go to this operand, wherever they are (`dig @SERVER`,
+    /// `date +FORMAT`).
+    #[serde(default)]
+    pub prefix: Option<String>,
 }
 
 fn os_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Os>, D::Error> {
@@ -215,6 +232,17 @@ pub fn normal(flavour: Flavour) -> Flavour {
     }
 }
 
+/// A key resolved through aliases.
+pub struct Resolved<'a> {
+    /// Where options, operands and the parsing style come from.
+    pub entry: &'a Entry,
+    /// Where subcommands and options are looked up.
+    pub key: String,
+    /// What to show: the entry's own summary, even for an alias.
+    pub summary: &'a str,
+    pub os: Option<Os>,
+}
+
 /// An option found for a word, and whether the target flavour has it.
 pub struct Found<'a> {
     pub opt: &'a Opt,
@@ -287,28 +315,40 @@ impl Dictionary {
         None
     }
 
-    /// The entry for a key, and the key its subcommands and options live under (an alias's
-    /// target: `podman run` reads `docker run`).
-    pub fn lookup(&self, key: &str) -> Option<(&Entry, String)> {
-        let own = self.entry_at(key);
-        let (root, rest) = match key.split_once(' ') {
-            Some((root, rest)) => (root, Some(rest)),
-            None => (key, None),
-        };
-        let target = self
-            .entry_at(root)
-            .and_then(|e| e.same_as.as_deref())
-            .map(|t| match rest {
-                Some(rest) => format!("{t} {rest}"),
-                None => t.to_string(),
-            });
-        match (own, target) {
-            // A root alias keeps its own summary and borrows everything else.
-            (Some(e), Some(t)) if rest.is_none() => Some((e, t)),
-            (Some(e), _) => Some((e, key.to_string())),
-            (None, Some(t)) => self.entry_at(&t).map(|e| (e, t)),
-            (None, None) => None,
+    /// What a key resolves to: the entry whose options and operands apply (an alias's
+    /// target: `podman run` reads `docker run`, `npm i` reads `npm install`), the key its
+    /// subcommands and options live under, and the summary to show (the alias's own).
+    pub fn lookup(&self, key: &str) -> Option<Resolved<'_>> {
+        self.resolve(key, 0)
+    }
+
+    fn resolve(&self, key: &str, depth: usize) -> Option<Resolved<'_>> {
+        // Aliases of aliases are allowed, loops are not.
+        if depth > 4 {
+            return None;
         }
+        if let Some(own) = self.entry_at(key) {
+            return match &own.same_as {
+                Some(target) => {
+                    let t = self.resolve(target, depth + 1)?;
+                    Some(Resolved {
+                        summary: &own.summary,
+                        os: own.os.or(t.os),
+                        ..t
+                    })
+                }
+                None => Some(Resolved {
+                    entry: own,
+                    key: key.to_string(),
+                    summary: &own.summary,
+                    os: own.os,
+                }),
+            };
+        }
+        // `podman run` has no entry of its own: `podman` is `docker`, so it is `docker run`.
+        let (root, rest) = key.split_once(' ')?;
+        let target = self.entry_at(root)?.same_as.as_deref()?;
+        self.resolve(&format!("{target} {rest}"), depth + 1)
     }
 
     /// Whether `key` has subcommands.
@@ -486,9 +526,9 @@ fn check_entry(dict: &Dictionary, key: &str, entry: &Entry, out: &mut Vec<String
         }
     }
     if let Some(target) = &entry.same_as {
-        if !dict.raw.contains_key(target.as_str()) || key.contains(' ') {
+        if !dict.raw.contains_key(target.as_str()) || dict.lookup(key).is_none() {
             problem(format!(
-                "same_as `{target}` must name another top-level entry"
+                "same_as `{target}` must name another entry (and make no loop)"
             ));
         }
     }
@@ -540,6 +580,9 @@ fn check_entry(dict: &Dictionary, key: &str, entry: &Entry, out: &mut Vec<String
                 ));
             }
             check_text(&label, with, opt.arg.as_deref(), false, &mut problem);
+        }
+        if opt.greedy && !opt.optional {
+            problem(format!("`{label}`: greedy is only for optional values"));
         }
         if opt.optional && opt.arg.is_none() {
             problem(format!("`{label}`: optional needs an arg name"));
