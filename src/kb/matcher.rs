@@ -41,6 +41,9 @@ pub struct ScoreParts {
     pub unexplained: f32,
     /// How well bound values fit their slots' types (1 = all primary kinds).
     pub fit: f32,
+    /// Values taken from words the knowledge base knows as ordinary words ("install" as
+    /// a container name): a sign the recipe misread the request.
+    pub vague: f32,
     pub final_score: f32,
 }
 
@@ -75,6 +78,19 @@ pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
         }
     }
     let req_norm: f32 = weights.values().map(|w| w * w).sum::<f32>().sqrt();
+    // A product name ("install python") is a value and a word: for a phrasing that does
+    // not name it, its word is just the value ("install {pkg}"), matched by `#name`, so
+    // it does not count against that phrasing.
+    let products: Vec<(u32, f32)> = a
+        .words
+        .iter()
+        .filter(|w| a.mentions.iter().any(|m| m.first == w.token))
+        .filter_map(|w| ix.term_id(&w.canon))
+        .filter_map(|id| weights.get(&id).map(|&w| (id, w * w)))
+        .collect();
+    let name_symbol: Option<(u32, f32)> = ix
+        .term_id(crate::nlu::Kind::Name.symbol())
+        .and_then(|id| weights.get(&id).map(|&w| (id, w)));
     let mut related: HashMap<u32, f32> = HashMap::new();
     for &(x, y) in RELATED_SYMBOLS {
         for (have, other) in [(x, y), (y, x)] {
@@ -103,15 +119,33 @@ pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
                 words_shared |= !ix.terms[*t as usize].starts_with('#');
             } else if let Some(w) = related.get(t) {
                 // A value of a related kind ("x.txt" where the phrasing has a glob)
-                // counts for half.
-                dot += 0.5 * w * w;
+                // counts for half. The phrasing's side weighs its own term: a rare
+                // request symbol (`#commit`) must not outweigh a common one (`#name`).
+                dot += 0.5 * w * ix.idf[*t as usize];
             }
         }
         // Values alone never make a match: "asdf" must not become `touch asdf`.
         if !words_shared {
             continue;
         }
-        let cos = dot / (req_norm * p.norm);
+        let absent: f32 = products
+            .iter()
+            .filter(|(id, _)| !p.terms.contains(id))
+            .map(|(_, w2)| w2)
+            .sum();
+        // And the other way round: a phrasing that names the product ("connect to
+        // postgres") has matched the value its `#name` stands for.
+        if let Some((nid, nw)) = name_symbol {
+            if !p.terms.contains(&nid) && products.iter().any(|(id, _)| p.terms.contains(id)) {
+                dot += nw * nw;
+            }
+        }
+        // Only half: the name still says what the request is about.
+        let norm = (req_norm * req_norm - 0.5 * absent).max(0.0).sqrt();
+        if norm == 0.0 {
+            continue;
+        }
+        let cos = dot / (norm * p.norm);
         let slot = &mut best[p.recipe as usize];
         if cos > *slot {
             *slot = cos;
@@ -180,12 +214,13 @@ pub fn propose(
     let mut out: Vec<Proposal> = Vec::new();
     for (i, blended) in order {
         let r = kb.recipe(i);
-        let Some(mut p) = realise(r, a, ctx, target) else {
+        let Some(mut p) = realise(r, a, ctx, target, &kb.index.lexicon) else {
             continue;
         };
         let coverage = p.score.coverage;
         let unexplained = p.score.unexplained;
-        let mut score = blended + 0.12 * coverage - 0.25 * unexplained + 0.06 * p.score.fit;
+        let mut score = blended + 0.12 * coverage - 0.25 * unexplained + 0.06 * p.score.fit
+            - 0.1 * p.score.vague;
         if !r.avoid.is_empty() && a.words.iter().any(|w| r.avoid.contains(&w.canon)) {
             score -= 0.2;
         }
@@ -253,6 +288,8 @@ struct Binding {
     vals: HashMap<String, Bound>,
     used_mentions: HashSet<usize>,
     used_words: HashSet<usize>,
+    /// Slots filled with a word their cue pointed at ("database reports").
+    cued_words: HashSet<String>,
     missing: Vec<String>,
 }
 
@@ -290,7 +327,13 @@ fn active_mods<'r>(r: &'r Recipe, seq: &[&str]) -> Vec<&'r Mod> {
 }
 
 /// Bind, render and score one recipe.
-fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Proposal> {
+fn realise(
+    r: &Recipe,
+    a: &Analysis,
+    ctx: &Context,
+    target: Target,
+    lexicon: &crate::nlu::Lexicon,
+) -> Option<Proposal> {
     let seq = a.sequence();
     let mods = active_mods(r, &seq);
     let mod_words: HashSet<&str> = mods
@@ -330,12 +373,21 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
         }
     }
 
-    // Coverage: share of the request's values the recipe used.
-    let meaningful: Vec<usize> = (0..a.mentions.len()).collect();
+    // Coverage: share of the request's values the recipe used (a product name the recipe
+    // has as a word counts as neither).
+    // A value an active modifier's cue names (`-f` for "follow") is used by that modifier.
+    let meaningful: Vec<usize> = (0..a.mentions.len())
+        .filter(|&i| !own_word(r, a, i))
+        .filter(|&i| !mod_words.contains(a.mentions[i].kind.symbol()))
+        .collect();
     let coverage = if meaningful.is_empty() {
         1.0
     } else {
-        b.used_mentions.len() as f32 / meaningful.len() as f32
+        meaningful
+            .iter()
+            .filter(|i| b.used_mentions.contains(i))
+            .count() as f32
+            / meaningful.len() as f32
     };
     // Unexplained: content words neither in the recipe's phrasings, nor in an active
     // modifier's cue, nor used as a value.
@@ -345,6 +397,12 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
         .enumerate()
         .filter(|(_, w)| !w.stop)
         .collect();
+    // Words inside a value the recipe used (a product name) are explained by it.
+    let used_tokens: HashSet<usize> = b
+        .used_mentions
+        .iter()
+        .flat_map(|&i| a.mentions[i].first..=a.mentions[i].last)
+        .collect();
     let unexplained = if content.is_empty() {
         0.0
     } else {
@@ -352,6 +410,7 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
             .iter()
             .filter(|(i, w)| {
                 r.vocab.binary_search(&w.canon).is_err()
+                    && !used_tokens.contains(&w.token)
                     && !mod_words.contains(w.canon.as_str())
                     && !b.used_words.contains(i)
             })
@@ -395,6 +454,16 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
     } else {
         fits.iter().sum::<f32>() / fits.len() as f32
     };
+    let vague = b
+        .vals
+        .iter()
+        .filter(|(name, v)| match v {
+            Bound::Words(w) if !b.cued_words.contains(name.as_str()) => w
+                .split_whitespace()
+                .all(|x| lexicon.knows(&lexicon.canonical(&x.to_lowercase()))),
+            _ => false,
+        })
+        .count() as f32;
     Some(Proposal {
         recipe: r.id.clone(),
         command,
@@ -406,6 +475,7 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
             coverage,
             unexplained,
             fit,
+            vague,
             ..Default::default()
         },
     })
@@ -480,18 +550,45 @@ pub fn select_template(r: &Recipe, os: Os, shell: Shell) -> Option<&str> {
         .find_map(|k| r.run.get(k).map(String::as_str))
 }
 
+/// Whether mention `i` is a product name ("postgres") that this recipe uses as a word
+/// ("connect to postgres database {db}"): then it is the recipe's subject, not a value.
+fn own_word(r: &Recipe, a: &Analysis, i: usize) -> bool {
+    let m = &a.mentions[i];
+    a.words
+        .iter()
+        .any(|w| w.token == m.first && r.vocab.binary_search(&w.canon).is_ok())
+}
+
 /// Bind mentions and left-over words to slots: cued values first, then by position.
 fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
     let mut vals: HashMap<String, Bound> = HashMap::new();
-    let mut used: HashSet<usize> = HashSet::new();
+    // A product name the recipe itself talks about is never a value.
+    let mut used: HashSet<usize> = (0..a.mentions.len())
+        .filter(|&i| own_word(r, a, i))
+        .collect();
+    let own: HashSet<usize> = used.clone();
     let mut missing = Vec::new();
 
-    // Pass 1: slots with cues take mentions their cues point at.
+    // Pass 1: slots with cues take mentions their cues point at. A value that only
+    // loosely fits this slot is left for another cued slot it fits properly ("save it to
+    // out.zip" gives `out.zip` to the file slot, not the directory slot).
+    let better_elsewhere = |i: usize, me: &str| -> bool {
+        r.slots.iter().any(|o| {
+            o.name != me
+                && !o.cues.is_empty()
+                && slots::fit(&o.ty, a.mentions[i].kind) == Fit::Primary
+                && a.mentions[i].cued_by(&o.cues)
+        })
+    };
     for s in r.slots.iter().filter(|s| !s.cues.is_empty()) {
         let pick = (0..a.mentions.len())
             .filter(|i| !used.contains(i))
             .filter(|&i| slots::fit(&s.ty, a.mentions[i].kind) != Fit::No)
             .filter(|&i| a.mentions[i].cued_by(&s.cues))
+            .filter(|&i| {
+                slots::fit(&s.ty, a.mentions[i].kind) == Fit::Primary
+                    || !better_elsewhere(i, &s.name)
+            })
             .max_by_key(|&i| (slots::fit(&s.ty, a.mentions[i].kind), std::cmp::Reverse(i)));
         if let Some(i) = pick {
             used.insert(i);
@@ -551,9 +648,49 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         .map(|(i, _)| i)
         .collect();
     let mut used_words: HashSet<usize> = HashSet::new();
+    let mut cued_words: HashSet<String> = HashSet::new();
     for s in &r.slots {
         if vals.contains_key(&s.name) {
             continue;
+        }
+        if slots::takes_words(&s.ty) && !s.cues.is_empty() {
+            // A slot with cues takes the left-over word its cue marks: right after the cue
+            // ("as admin", "with feature derive", "status of api"), or right before a kind
+            // word ("the logs table").
+            let is_cue = |t: usize| {
+                s.cues
+                    .iter()
+                    .any(|c| a.tokens[t].text.eq_ignore_ascii_case(c))
+            };
+            let cued = leftovers.iter().copied().find(|&i| {
+                !used_words.contains(&i) && {
+                    let t = a.words[i].token;
+                    let mut before = t;
+                    // Skip articles and flags: "the logs of the api", "logs -f api".
+                    while before > 0
+                        && (matches!(
+                            a.tokens[before - 1].text.to_ascii_lowercase().as_str(),
+                            "the" | "a" | "an"
+                        ) || a.tokens[before - 1].text.starts_with('-'))
+                    {
+                        before -= 1;
+                    }
+                    (before > 0 && is_cue(before - 1))
+                        || (t + 1 < a.tokens.len()
+                            && is_cue(t + 1)
+                            && crate::nlu::extract::KIND_WORDS
+                                .contains(&a.tokens[t + 1].text.to_ascii_lowercase().as_str()))
+                }
+            });
+            if let Some(i) = cued {
+                used_words.insert(i);
+                cued_words.insert(s.name.clone());
+                vals.insert(
+                    s.name.clone(),
+                    Bound::Words(a.tokens[a.words[i].token].text.clone()),
+                );
+                continue;
+            }
         }
         if slots::takes_words(&s.ty) && !s.cue_only() {
             let free: Vec<usize> = leftovers
@@ -595,11 +732,76 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
             None => {}
         }
     }
+    extend_command_args(r, a, &mut vals, &mut used);
+    for i in &own {
+        used.remove(i);
+    }
     Binding {
         vals,
         used_mentions: used,
         used_words,
+        cued_words,
         missing,
+    }
+}
+
+/// A command slot keeps the arguments typed right after it: in "rerun df -h every 10
+/// seconds" the command is `df -h`, not `df`. Adjacent values nothing else took (flags,
+/// numbers, paths) join the command.
+fn extend_command_args(
+    r: &Recipe,
+    a: &Analysis,
+    vals: &mut HashMap<String, Bound>,
+    used: &mut HashSet<usize>,
+) {
+    use crate::nlu::Kind;
+    for s in r.slots.iter().filter(|s| s.ty == "cmd") {
+        let (first_tok, mut last_tok) = match vals.get(&s.name) {
+            Some(Bound::Mention(i)) => (a.mentions[*i].first, a.mentions[*i].last),
+            Some(Bound::Words(w)) => {
+                // Recover the token span of a words-fill from its text.
+                let n = w.split_whitespace().count();
+                match (0..a.tokens.len()).find(|&t| {
+                    t + n <= a.tokens.len()
+                        && a.tokens[t..t + n]
+                            .iter()
+                            .map(|x| x.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            == *w
+                }) {
+                    Some(t) => (t, t + n - 1),
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        let start_last = last_tok;
+        loop {
+            let next = (0..a.mentions.len()).find(|&i| {
+                !used.contains(&i)
+                    && a.mentions[i].first == last_tok + 1
+                    && matches!(
+                        a.mentions[i].kind,
+                        Kind::Flag | Kind::Number | Kind::Path | Kind::File | Kind::Glob
+                    )
+            });
+            match next {
+                Some(i) => {
+                    used.insert(i);
+                    last_tok = a.mentions[i].last;
+                }
+                None => break,
+            }
+        }
+        if last_tok != start_last {
+            let text = a.tokens[first_tok..=last_tok]
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            vals.insert(s.name.clone(), Bound::Words(text));
+        }
     }
 }
 

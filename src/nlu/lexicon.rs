@@ -25,6 +25,10 @@ pub struct LexiconSource {
     /// Common misspellings the edit-distance correction would get wrong.
     #[serde(default)]
     pub misspellings: HashMap<String, String>,
+    /// Software that requests name as a value ("restart nginx", "pid of postgres") and
+    /// recipes name as a word ("connect to postgres"): such a word is both.
+    #[serde(default)]
+    pub products: Vec<String>,
 }
 
 /// A sorted table of `(word, value)` pairs, looked up by binary search.
@@ -80,6 +84,9 @@ pub struct Lexicon<'a> {
     pub places: Vec<(Vec<&'a str>, &'a str)>,
     #[serde(borrow)]
     pub misspellings: Dict<'a, &'a str>,
+    /// Product names (sorted): a value and a word at once.
+    #[serde(borrow, default)]
+    pub products: Vec<&'a str>,
     /// Every canonical word the knowledge base knows (sorted); typo correction targets.
     #[serde(borrow)]
     pub vocab: Vec<&'a str>,
@@ -139,7 +146,15 @@ impl Lexicon<'static> {
             .collect();
         stop.sort_unstable();
         stop.dedup();
+        let mut products: Vec<&'static str> = src
+            .products
+            .into_iter()
+            .map(|s| leak(s.to_lowercase()))
+            .collect();
+        products.sort_unstable();
+        products.dedup();
         Lexicon {
+            products,
             stop,
             abbrev: Dict::from_pairs(abbrev),
             canon: Dict::from_pairs(canon),
@@ -184,6 +199,10 @@ impl Lexicon<'_> {
         self.stop.binary_search(&word).is_ok()
     }
 
+    pub fn is_product(&self, word: &str) -> bool {
+        self.products.binary_search(&word).is_ok()
+    }
+
     /// Whether a canonical word is in the vocabulary.
     pub fn knows(&self, canon: &str) -> bool {
         self.vocab.binary_search(&canon).is_ok()
@@ -196,7 +215,8 @@ impl Lexicon<'_> {
             return Some(fixed.to_string());
         }
         let len = word.chars().count();
-        if len < 4 || !word.chars().all(|c| c.is_ascii_lowercase()) {
+        // A stopword is spelt right by definition ("that" is not a typo of "than").
+        if len < 4 || !word.chars().all(|c| c.is_ascii_lowercase()) || self.is_stop(word) {
             return None;
         }
         let canon = self.canonical(word);
@@ -327,6 +347,17 @@ mod tests {
         assert_eq!(stem("matches"), "match");
         assert_eq!(stem("moving"), stem("move"));
         assert_eq!(stem("ls"), "ls");
+    }
+
+    #[test]
+    fn stopwords_are_never_corrected() {
+        let mut l = Lexicon {
+            stop: vec!["that"],
+            ..Lexicon::default()
+        };
+        l.set_vocab(["than".to_string(), "delet".to_string()]);
+        assert_eq!(l.correct("that"), None);
+        assert_eq!(l.correct("thab"), Some("than".into()));
     }
 
     #[test]

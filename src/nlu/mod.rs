@@ -104,7 +104,10 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
     let scanner = extract::Scanner::new(&tokens, lexicon);
     let known = |w: &str| {
         let c = lexicon.canonical(w);
-        lexicon.knows(&c) || lexicon.is_stop(w) || lexicon.abbrev.contains_key(w)
+        lexicon.knows(&c)
+            || lexicon.is_stop(w)
+            || lexicon.abbrev.contains_key(w)
+            || expand_contraction(w).is_some()
     };
     let mut words = Vec::new();
     let mut mentions = Vec::new();
@@ -128,7 +131,8 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
             i += 1;
             continue;
         }
-        if let Some(m) = scanner.at(i, &known) {
+        let compound = descriptive_compound(&scanner.lower[i]).filter(|_| !tokens[i].is_quoted());
+        if let Some(m) = scanner.at(i, &known).filter(|_| compound.is_none()) {
             terms.push(m.kind.symbol().to_string());
             i = m.last + 1;
             mentions.push(m);
@@ -141,7 +145,17 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
             i += 1;
             continue;
         }
-        for part in expand_word(&lower, lexicon) {
+        if lexicon.is_product(&lower) && !tokens[i].is_quoted() {
+            // A product name is a value and a word at once: "pid of postgres" binds it,
+            // "connect to postgres" matches on it.
+            terms.push(Kind::Name.symbol().to_string());
+            mentions.push(scanner.make(Kind::Name, i, i, Value::Text));
+        }
+        let parts: Vec<String> = match compound {
+            Some(words) => words.iter().flat_map(|w| expand_word(w, lexicon)).collect(),
+            None => expand_word(&lower, lexicon),
+        };
+        for part in parts {
             let stop = lexicon.is_stop(&part);
             let canon = lexicon.canonical(&part);
             if !stop {
@@ -162,6 +176,32 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
         mentions,
         terms,
     }
+}
+
+/// "memory-consuming", "cpu-intensive", "gzip-compressed": a describing compound, read as
+/// its words. The second part is one of a few adjectives that never end a resource name
+/// the way "-cache" or "-api" do.
+fn descriptive_compound(lower: &str) -> Option<Vec<&str>> {
+    let (head, tail) = lower.split_once('-')?;
+    let describing = matches!(
+        tail,
+        "consuming"
+            | "intensive"
+            | "hungry"
+            | "heavy"
+            | "compressed"
+            | "signed"
+            | "only"
+            | "wide"
+            | "time"
+            | "based"
+            | "encoded"
+            | "separated"
+            | "sensitive"
+            | "insensitive"
+    );
+    (describing && !head.is_empty() && head.chars().all(|c| c.is_ascii_lowercase()))
+        .then(|| vec![head, tail])
 }
 
 /// Contractions, abbreviations and typo fixes for one lower-case word.
@@ -196,4 +236,38 @@ fn symbol_kind(symbol: &str) -> Kind {
     .into_iter()
     .find(|k| k.symbol() == symbol)
     .unwrap_or(Name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describing_compounds_are_words() {
+        let lexicon = Lexicon::default();
+        let a = analyze("top memory-consuming processes", &lexicon, false);
+        assert!(a.mentions.iter().all(|m| m.text != "memory-consuming"));
+        assert!(a.words.iter().any(|w| w.lower == "memory"));
+        assert!(a.words.iter().any(|w| w.lower == "consuming"));
+        let a = analyze("restart redis-cache", &lexicon, false);
+        assert!(a.mentions.iter().any(|m| m.text == "redis-cache"));
+    }
+
+    #[test]
+    fn product_names_are_values_and_words() {
+        let mut lexicon = Lexicon {
+            products: vec!["nginx"],
+            ..Lexicon::default()
+        };
+        lexicon.set_vocab(["restart".to_string(), "nginx".to_string()]);
+        let a = analyze("restart nginx", &lexicon, false);
+        assert_eq!(a.mentions.len(), 1);
+        assert_eq!(a.mentions[0].kind, Kind::Name);
+        assert_eq!(a.mentions[0].text, "nginx");
+        assert!(a.terms.iter().any(|t| t == "nginx"));
+        assert!(a.terms.iter().any(|t| t == "#name"));
+        // Quoted, it is only a value.
+        let a = analyze("restart 'nginx'", &lexicon, false);
+        assert!(!a.terms.iter().any(|t| t == "nginx"));
+    }
 }
