@@ -261,6 +261,11 @@ pub struct Dictionary {
 
 static DICTIONARY: Lazy<Result<Dictionary, String>> = Lazy::new(|| Dictionary::load(COMMANDS_JSON));
 
+/// A dictionary indexed from scratch (benches measure the first use in a process).
+pub(crate) fn load_uncached() -> Result<Dictionary, String> {
+    Dictionary::load(COMMANDS_JSON)
+}
+
 /// The dictionary compiled into this binary, or why it cannot be read (a build defect).
 pub fn get() -> Result<&'static Dictionary, &'static str> {
     DICTIONARY.as_ref().map_err(String::as_str)
@@ -544,6 +549,9 @@ fn check_entry(dict: &Dictionary, key: &str, entry: &Entry, out: &mut Vec<String
                 || (entry.style == Style::Words && matches!(f.as_str(), "!" | "(" | ")" | ","))
                 || (f.ends_with('=') && f.len() > 1)
                 || (entry.dashless && f.len() == 1);
+            if f.trim_end_matches('=').contains('=') {
+                problem(format!("option `{f}`: a value goes in `arg`, not in the spelling"));
+            }
             if f == "--" {
                 problem("`--` always ends the options; it needs no entry".into());
             }

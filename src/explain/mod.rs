@@ -218,3 +218,23 @@ pub fn one_line(command: &str, target: Target) -> Option<String> {
     let e = explain(command, target).ok()?;
     one_line_of(&e)
 }
+
+/// Hooks for `benches/explain.rs`; not part of the interface.
+#[doc(hidden)]
+pub mod bench_support {
+    use super::{analyze, dict, Target};
+
+    /// Index the embedded dictionary from scratch, as the first explanation in a process
+    /// does.
+    pub fn load_dictionary_uncached() -> usize {
+        dict::load_uncached().map(|d| d.keys().count()).unwrap_or(0)
+    }
+
+    /// Explain with a fresh dictionary: the whole cost of a one-shot `caro explain`.
+    pub fn explain_cold(command: &str, target: Target) -> usize {
+        match dict::load_uncached() {
+            Ok(d) => analyze::analyze(&d, command, target).0.len(),
+            Err(_) => 0,
+        }
+    }
+}
