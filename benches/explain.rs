@@ -34,9 +34,10 @@ fn bench(c: &mut Criterion) {
     c.bench_function("one_line typical candidate", |b| {
         b.iter(|| explain::one_line(black_box(typical), target))
     });
-    c.bench_function("cold: first explain in a process (load + parse entries)", |b| {
-        b.iter(|| explain::bench_support::explain_cold(black_box(typical), target))
-    });
+    c.bench_function(
+        "cold: first explain in a process (load + parse entries)",
+        |b| b.iter(|| explain::bench_support::explain_cold(black_box(typical), target)),
+    );
 }
 
 criterion_group!(benches, bench);

@@ -110,6 +110,13 @@ pub struct Opt {
     /// For an optional value: the meaning when a value is given.
     #[serde(default)]
     pub means_value: Option<String>,
+    /// The meaning when the value starts with + (`tail -n +2`: from line 2 on); `{NAME}`
+    /// is the value without its sign.
+    #[serde(default)]
+    pub means_plus: Option<String>,
+    /// The meaning when the value starts with - (`head -n -2`: all but the last 2).
+    #[serde(default)]
+    pub means_minus: Option<String>,
     /// Only this flavour of the command has it (`gnu` or `bsd`).
     #[serde(default, deserialize_with = "flavour_name_de")]
     pub only: Option<Flavour>,
@@ -182,6 +189,14 @@ fn split_words<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
 impl Opt {
     /// The meaning for a given value (or none), with `{ARG}` replaced by it.
     pub fn meaning(&self, value: Option<&str>) -> String {
+        if let Some(v) = value {
+            let bare = v.trim_matches(['\'', '"']);
+            for (sign, template) in [('+', &self.means_plus), ('-', &self.means_minus)] {
+                if let (Some(t), Some(rest)) = (template, bare.strip_prefix(sign)) {
+                    return fill(t, self.arg.as_deref(), Some(rest));
+                }
+            }
+        }
         let template = match (value, &self.means_value) {
             (Some(_), Some(with)) => with.as_str(),
             _ => self.means.as_str(),
@@ -453,7 +468,7 @@ fn find_in<'a>(entry: &'a Entry, flag: &str, flavour: Flavour, globals: bool) ->
         opt,
         available: false,
         note: Some(format!(
-            "{} only: not in the {} version",
+            "{} only: the {} version lacks it",
             flavour_label(opt.only),
             flavour_label(Some(flavour))
         )),
@@ -550,7 +565,9 @@ fn check_entry(dict: &Dictionary, key: &str, entry: &Entry, out: &mut Vec<String
                 || (f.ends_with('=') && f.len() > 1)
                 || (entry.dashless && f.len() == 1);
             if f.trim_end_matches('=').contains('=') {
-                problem(format!("option `{f}`: a value goes in `arg`, not in the spelling"));
+                problem(format!(
+                    "option `{f}`: a value goes in `arg`, not in the spelling"
+                ));
             }
             if f == "--" {
                 problem("`--` always ends the options; it needs no entry".into());
@@ -581,6 +598,9 @@ fn check_entry(dict: &Dictionary, key: &str, entry: &Entry, out: &mut Vec<String
             opt.optional,
             &mut problem,
         );
+        for signed in [&opt.means_plus, &opt.means_minus].into_iter().flatten() {
+            check_text(&label, signed, opt.arg.as_deref(), false, &mut problem);
+        }
         if let Some(with) = &opt.means_value {
             if !opt.optional {
                 problem(format!(
@@ -614,6 +634,16 @@ fn check_entry(dict: &Dictionary, key: &str, entry: &Entry, out: &mut Vec<String
     }
     for (i, arg) in entry.args.iter().enumerate() {
         check_text(&arg.name, &arg.means, None, false, &mut problem);
+        // After a plain `many` operand, an optional one never gets a word.
+        let after_many = entry.args[..i]
+            .iter()
+            .any(|a| a.many && a.takes.is_none() && a.prefix.is_none());
+        if after_many && arg.optional && arg.takes.is_none() && arg.prefix.is_none() {
+            problem(format!(
+                "operand {} is optional after a `many` operand, so it never gets a word",
+                arg.name
+            ));
+        }
         let last = i + 1 == entry.args.len();
         if matches!(arg.takes, Some(Takes::Command | Takes::Words)) && !last {
             problem(format!(
