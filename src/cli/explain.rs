@@ -6,12 +6,13 @@
 use std::io::{IsTerminal, Read};
 
 use clap::{Args, ValueEnum};
+use serde::Serialize;
 
 use crate::config::{Config, SafetyLevel};
 use crate::context::{Context, Os, Shell};
 use crate::exit::{CliError, Exit};
-use crate::explain::{self, Colours, ExplainError, Target};
-use crate::safety::{self, CheckInput, Decision, Verdict, WarningKind};
+use crate::explain::{self, Colours, ExplainError, Explanation, Target};
+use crate::safety::{self, CheckInput, Decision, Finding, Risk, Verdict, Warning, WarningKind};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ExplainFormat {
@@ -71,22 +72,17 @@ pub fn run(args: ExplainArgs) -> Result<Exit, CliError> {
     );
     let text = match args.format {
         ExplainFormat::Json => {
-            let doc = serde_json::json!({
-                "command": explanation.command,
-                "shell": explanation.shell,
-                "os": explanation.os,
-                "flavour": explanation.flavour,
-                "syntax_error": explanation.syntax_error,
-                "commands": explanation.commands,
-                "safety": {
-                    "level": policy.level,
-                    "risk": verdict.risk,
-                    "decision": verdict.decision,
-                    "reasons": verdict.findings,
-                    "warnings": verdict.warnings,
-                    "rewritten": verdict.rewritten,
+            let doc = JsonDoc {
+                explanation: &explanation,
+                safety: JsonSafety {
+                    level: policy.level,
+                    risk: verdict.risk,
+                    decision: verdict.decision,
+                    reasons: &verdict.findings,
+                    warnings: &verdict.warnings,
+                    rewritten: verdict.rewritten.as_deref(),
                 },
-            });
+            };
             let mut text = serde_json::to_string_pretty(&doc)
                 .map_err(|e| CliError::failure(format!("could not encode the explanation: {e}")))?;
             text.push('\n');
@@ -106,6 +102,25 @@ pub fn run(args: ExplainArgs) -> Result<Exit, CliError> {
     };
     super::write_stdout(&text)?;
     Ok(Exit::Success)
+}
+
+/// `--format json`: the explanation's fields in order, then the verdict.
+#[derive(Serialize)]
+struct JsonDoc<'a> {
+    #[serde(flatten)]
+    explanation: &'a Explanation,
+    safety: JsonSafety<'a>,
+}
+
+/// The same fields `caro check --format json` uses.
+#[derive(Serialize)]
+struct JsonSafety<'a> {
+    level: SafetyLevel,
+    risk: Risk,
+    decision: Decision,
+    reasons: &'a [Finding],
+    warnings: &'a [Warning],
+    rewritten: Option<&'a str>,
 }
 
 fn read_command(words: &[String]) -> Result<String, CliError> {

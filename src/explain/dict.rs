@@ -266,10 +266,13 @@ pub struct Found<'a> {
     pub note: Option<String>,
 }
 
+/// An entry parsed on first use, or why it does not parse.
+type Parsed = OnceCell<Result<Entry, String>>;
+
 /// The loaded dictionary.
 pub struct Dictionary {
-    raw: HashMap<&'static str, &'static RawValue>,
-    parsed: HashMap<&'static str, OnceCell<Result<Entry, String>>>,
+    /// Each key's JSON, parsed into an entry on first lookup.
+    raw: HashMap<&'static str, (&'static RawValue, Parsed)>,
     /// Paths that have subcommands (`git`, `git stash`, `docker compose`).
     parents: HashSet<&'static str>,
 }
@@ -288,18 +291,17 @@ pub fn get() -> Result<&'static Dictionary, &'static str> {
 
 impl Dictionary {
     fn load(json: &'static str) -> Result<Dictionary, String> {
-        let raw: HashMap<&'static str, &'static RawValue> = serde_json::from_str(json)
+        let index: HashMap<&'static str, &'static RawValue> = serde_json::from_str(json)
             .map_err(|e| format!("data/kb/commands.toml is invalid: {e}"))?;
-        let parsed = raw.keys().map(|k| (*k, OnceCell::new())).collect();
-        let parents = raw
+        let parents = index
             .keys()
             .filter_map(|k| k.rsplit_once(' ').map(|(parent, _)| parent))
             .collect();
-        Ok(Dictionary {
-            raw,
-            parsed,
-            parents,
-        })
+        let raw = index
+            .into_iter()
+            .map(|(k, v)| (k, (v, OnceCell::new())))
+            .collect();
+        Ok(Dictionary { raw, parents })
     }
 
     /// Every key in the file.
@@ -309,8 +311,7 @@ impl Dictionary {
 
     /// The entry stored under exactly this key.
     pub fn raw_entry(&self, key: &str) -> Option<Result<&Entry, &str>> {
-        let cell = self.parsed.get(key)?;
-        let raw = self.raw.get(key)?;
+        let (raw, cell) = self.raw.get(key)?;
         let parsed = cell.get_or_init(|| {
             serde_json::from_str(raw.get())
                 .map_err(|e| format!("data/kb/commands.toml: [{key}] is invalid: {e}"))
