@@ -48,7 +48,7 @@ fn plain_output_is_aligned_and_ends_with_the_verdict() {
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("tail -n 5 app.log"));
     assert!(text.contains("  -n 5     print the last 5 lines"), "{text}");
-    let cols = meaning_columns(&text.split("\n\n").next().unwrap());
+    let cols = meaning_columns(text.split("\n\n").next().unwrap());
     assert_eq!(cols.len(), 3, "{text}");
     assert!(cols.iter().all(|c| *c == cols[0]), "{cols:?}\n{text}");
     assert!(
