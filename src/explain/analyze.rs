@@ -789,7 +789,12 @@ impl<'d> Cx<'d> {
         let mut notes = Vec::new();
         let lit = w.literal();
         if has_glob(w) {
-            notes.push("a pattern: the shell replaces it with the matching file names".to_string());
+            let url = literal_prefix(w).contains("://");
+            notes.push(if url {
+                "?, * and [ are pattern characters to the shell: quote the URL (zsh stops when no file matches)".to_string()
+            } else {
+                "a pattern: the shell replaces it with the matching file names".to_string()
+            });
         }
         if matches!(w.parts.first(), Some(WordPart::Tilde(t)) if t == "~") {
             notes.push("~ is your home directory".to_string());

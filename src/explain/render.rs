@@ -152,7 +152,7 @@ fn render_step(out: &mut String, step: &Step, shell: Shell, c: Colours, columns:
     let row_indent = format!("{indent}  ");
     if step.kind == StepKind::Syntax {
         if let Some(s) = &step.summary {
-            row(out, &row_indent, "", 0, &c.cyan(s), c, columns);
+            row(out, &row_indent, "", 0, "", &c.cyan(s), columns);
         }
     }
     let col = step
@@ -167,31 +167,29 @@ fn render_step(out: &mut String, step: &Step, shell: Shell, c: Colours, columns:
     }
 }
 
-/// One aligned row: `left` padded to `col`, then `right` wrapped to the terminal.
+/// One aligned row: `left` padded to `col`, then `label` (a flag of a group, or blanks)
+/// and `right`, wrapped to the terminal with continuation lines under `right`.
 fn row(
     out: &mut String,
     indent: &str,
     left: &str,
     col: usize,
+    label: &str,
     right: &str,
-    c: Colours,
     columns: Option<usize>,
 ) {
-    let _ = c;
-    let lw = width(left);
+    let lw = width(&strip_ansi(left));
     let gap = if col == 0 { 0 } else { 2 };
-    let (first_pad, body_col) = if lw > col {
+    if lw > col {
         // Too wide: the meaning goes on its own line under the column.
         out.push_str(indent);
         out.push_str(left);
         out.push('\n');
-        (col + gap, col + gap)
-    } else {
-        (col - lw + gap, col + gap)
-    };
-    let room = columns.map(|w| w.saturating_sub(width(indent) + body_col));
-    let plain_right = strip_ansi(right);
-    let lines = wrap(&plain_right, room);
+    }
+    let body_col = col + gap;
+    let hang = width(label);
+    let room = columns.map(|w| w.saturating_sub(width(indent) + body_col + hang));
+    let lines = wrap(&strip_ansi(right), room);
     let styled: Vec<String> = if lines.len() == 1 {
         vec![right.to_string()]
     } else {
@@ -203,9 +201,14 @@ fn row(
         out.push_str(indent);
         if i == 0 && lw <= col {
             out.push_str(left);
-            out.push_str(&" ".repeat(first_pad));
+            out.push_str(&" ".repeat(body_col - lw));
         } else {
             out.push_str(&" ".repeat(body_col));
+        }
+        if i == 0 {
+            out.push_str(label);
+        } else {
+            out.push_str(&" ".repeat(hang));
         }
         out.push_str(l);
         out.push('\n');
@@ -275,68 +278,23 @@ fn render_part(
         // The group on the left, each flag with its meaning in the right column.
         let sub_col = part.parts.iter().map(|p| width(&p.text)).max().unwrap_or(0);
         for (i, sub) in part.parts.iter().enumerate() {
-            let right = format!(
-                "{}{}  {}",
-                sub.text,
-                " ".repeat(sub_col - width(&sub.text)),
-                meaning_text(sub, c)
-            );
-            let l = if i == 0 { left.clone() } else { String::new() };
-            row_styled(out, indent, &l, &text, i == 0, col, &right, c, columns);
+            let label = format!("{}{}  ", sub.text, " ".repeat(sub_col - width(&sub.text)));
+            let l = if i == 0 { left.as_str() } else { "" };
+            row(out, indent, l, col, &label, &meaning_text(sub, c), columns);
             if let Some(n) = &sub.note {
-                let pad = " ".repeat(sub_col + 2);
-                row(
-                    out,
-                    indent,
-                    "",
-                    col,
-                    &c.dim(&format!("{pad}{n}")),
-                    c,
-                    columns,
-                );
+                let blank = " ".repeat(sub_col + 2);
+                row(out, indent, "", col, &blank, &c.dim(n), columns);
             }
         }
         if let Some(n) = &part.note {
-            row(out, indent, "", col, &c.dim(n), c, columns);
+            row(out, indent, "", col, "", &c.dim(n), columns);
         }
         return;
     }
-    row_styled(
-        out,
-        indent,
-        &left,
-        &text,
-        true,
-        col,
-        &meaning_text(part, c),
-        c,
-        columns,
-    );
+    row(out, indent, &left, col, "", &meaning_text(part, c), columns);
     if let Some(n) = &part.note {
-        row(out, indent, "", col, &c.dim(n), c, columns);
+        row(out, indent, "", col, "", &c.dim(n), columns);
     }
-}
-
-/// [`row`] for a styled left cell: alignment uses the unstyled text's width.
-#[allow(clippy::too_many_arguments)]
-fn row_styled(
-    out: &mut String,
-    indent: &str,
-    styled_left: &str,
-    plain_left: &str,
-    first: bool,
-    col: usize,
-    right: &str,
-    c: Colours,
-    columns: Option<usize>,
-) {
-    if !first || styled_left == plain_left {
-        return row(out, indent, styled_left, col, right, c, columns);
-    }
-    // Render with the plain text, then put the styling back on the first occurrence.
-    let mut buf = String::new();
-    row(&mut buf, indent, plain_left, col, right, c, columns);
-    out.push_str(&buf.replacen(plain_left, styled_left, 1));
 }
 
 /// One line for a candidate: each top-level command's summary with what its options do.
@@ -406,6 +364,31 @@ mod tests {
         assert_eq!(shorten("abcdef", 4), "abc…");
         assert_eq!(shorten("abc", 4), "abc");
         assert_eq!(shorten("line one\nline two", 40), "line one…");
+    }
+
+    #[test]
+    fn wrapped_meanings_hang_under_their_column() {
+        use crate::context::{Os, Shell};
+        let target = crate::explain::Target {
+            shell: Shell::Bash,
+            os: Os::Linux,
+            flavour: Os::Linux.default_flavour(),
+        };
+        let e =
+            crate::explain::explain("curl -fsL https://example.com -o page.html", target).unwrap();
+        let text = render_plain(&e, Colours::default(), Some(60));
+        assert!(text.lines().all(|l| l.chars().count() <= 60), "{text}");
+        // A flag of a group continues under its own meaning, not under the flag.
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines.iter().position(|l| l.starts_with("  -fsL ")).unwrap();
+        let meaning_col = lines[at].find("fail on").unwrap();
+        let next = lines[at + 1];
+        assert_eq!(next.len() - next.trim_start().len(), meaning_col, "{text}");
+        assert!(next.trim_start().starts_with("instead"), "{text}");
+        // Without a width nothing wraps.
+        let text = render_plain(&e, Colours::default(), None);
+        assert!(text
+            .contains("-f  fail on HTTP errors (4xx, 5xx) instead of printing the error page\n"));
     }
 
     #[test]
