@@ -405,14 +405,11 @@ impl<'d> Cx<'d> {
                         via,
                         background,
                     },
-                    "if … then … fi".replace(
-                        " then … fi",
-                        if self.shell == Shell::Fish {
-                            " … end"
-                        } else {
-                            " then … fi"
-                        },
-                    ),
+                    if self.shell == Shell::Fish {
+                        "if … end".to_string()
+                    } else {
+                        "if … then … fi".to_string()
+                    },
                     "a conditional: runs the first branch whose condition succeeds",
                     parts,
                 );
