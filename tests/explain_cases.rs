@@ -254,7 +254,11 @@ fn option_values_in_every_spelling() {
     check(
         "make -j\"$(nproc)\"",
         linux(),
-        &[expect("-j\"$(nproc)\"", &["jobs in parallel"]).flag("-j")],
+        &[
+            expect("-j\"$(nproc)\"", &["run \"$(nproc)\" jobs in parallel"])
+                .flag("-j")
+                .value("\"$(nproc)\""),
+        ],
     );
 }
 

@@ -1343,7 +1343,15 @@ impl<'d> Cx<'d> {
         // The text after the literal key (`"$(nproc)"` in `-j"$(nproc)"`), as written.
         let tail_raw = |consumed: usize| -> String {
             match &lit {
-                Some(l) => l[consumed..].to_string(),
+                // As written when the option itself is unquoted: `--since="2 weeks ago"`
+                // shows its quotes, like a value in the next word does.
+                Some(l)
+                    if text.get(..consumed).is_some()
+                        && text.get(..consumed) == l.get(..consumed) =>
+                {
+                    text[consumed..].to_string()
+                }
+                Some(l) => l.get(consumed..).unwrap_or("").to_string(),
                 None => text.get(consumed..).unwrap_or("").to_string(),
             }
         };
@@ -1413,8 +1421,13 @@ impl<'d> Cx<'d> {
             parts.push(part);
             return Some(used);
         }
-        // A negative number is an operand unless the command has `-NUM`.
-        if let Some(found) = self.dict.option(&r.key, key_text, flavour) {
+        // The whole word as one option (`-maxdepth`, `-9`), when all of it is literal: a
+        // computed tail (`-j"$(nproc)"`) is a value attached to a short flag.
+        let whole = lit
+            .is_some()
+            .then(|| self.dict.option(&r.key, key_text, flavour))
+            .flatten();
+        if let Some(found) = whole {
             let (part, used) = self.option_part(
                 r,
                 src,
@@ -1445,7 +1458,7 @@ impl<'d> Cx<'d> {
             parts.push(part);
             return Some(used);
         }
-        if let Some(class) = dict::special_flag(key_text) {
+        if let Some(class) = dict::special_flag(key_text).filter(|_| lit.is_some()) {
             if let Some(found) = self.dict.option(&r.key, class, flavour) {
                 let value = key_text[1..].to_string();
                 let mut part = self.value_part(&text, class, found, Some(value));
