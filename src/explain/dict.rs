@@ -9,7 +9,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use once_cell::sync::{Lazy, OnceCell};
 use serde::{Deserialize, Deserializer};
-use serde_json::value::RawValue;
 
 use crate::context::{Flavour, Os, Shell};
 
@@ -272,7 +271,7 @@ type Parsed = OnceCell<Result<Entry, String>>;
 /// The loaded dictionary.
 pub struct Dictionary {
     /// Each key's JSON, parsed into an entry on first lookup.
-    raw: HashMap<&'static str, (&'static RawValue, Parsed)>,
+    raw: HashMap<&'static str, (&'static str, Parsed)>,
     /// Paths that have subcommands (`git`, `git stash`, `docker compose`).
     parents: HashSet<&'static str>,
 }
@@ -291,11 +290,11 @@ pub fn get() -> Result<&'static Dictionary, &'static str> {
 
 impl Dictionary {
     fn load(json: &'static str) -> Result<Dictionary, String> {
-        let index: HashMap<&'static str, &'static RawValue> = serde_json::from_str(json)
-            .map_err(|e| format!("data/kb/commands.toml is invalid: {e}"))?;
+        let index =
+            split_object(json).map_err(|e| format!("data/kb/commands.toml is invalid: {e}"))?;
         let parents = index
-            .keys()
-            .filter_map(|k| k.rsplit_once(' ').map(|(parent, _)| parent))
+            .iter()
+            .filter_map(|(k, _)| k.rsplit_once(' ').map(|(parent, _)| parent))
             .collect();
         let raw = index
             .into_iter()
@@ -313,7 +312,7 @@ impl Dictionary {
     pub fn raw_entry(&self, key: &str) -> Option<Result<&Entry, &str>> {
         let (raw, cell) = self.raw.get(key)?;
         let parsed = cell.get_or_init(|| {
-            serde_json::from_str(raw.get())
+            serde_json::from_str(raw)
                 .map_err(|e| format!("data/kb/commands.toml: [{key}] is invalid: {e}"))
         });
         Some(parsed.as_ref().map_err(String::as_str))
@@ -419,6 +418,78 @@ impl Dictionary {
             check_entry(self, key, entry, &mut out);
         }
         out
+    }
+}
+
+/// Split the top-level JSON object into its keys and the text of their values, without
+/// parsing the values: indexing the whole dictionary this way costs a byte scan, and each
+/// entry is parsed (and validated) by serde when it is first looked up. The JSON is
+/// written by `build.rs`, so keys with escapes are refused rather than decoded.
+fn split_object(json: &str) -> Result<Vec<(&str, &str)>, String> {
+    let b = json.as_bytes();
+    let ws = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    };
+    // The index just past the string starting at `i` (a `"`).
+    let string_end = |mut i: usize| -> Result<usize, String> {
+        i += 1;
+        while i < b.len() {
+            match b[i] {
+                b'\\' => i += 2,
+                b'"' => return Ok(i + 1),
+                _ => i += 1,
+            }
+        }
+        Err("unterminated string".into())
+    };
+    let mut out = Vec::new();
+    let mut i = ws(0);
+    if b.get(i) != Some(&b'{') {
+        return Err("not an object".into());
+    }
+    i = ws(i + 1);
+    if b.get(i) == Some(&b'}') {
+        return Ok(out);
+    }
+    loop {
+        if b.get(i) != Some(&b'"') {
+            return Err(format!("expected a key at byte {i}"));
+        }
+        let end = string_end(i)?;
+        let key = &json[i + 1..end - 1];
+        if key.contains('\\') {
+            return Err(format!("the key {key:?} has an escape"));
+        }
+        i = ws(end);
+        if b.get(i) != Some(&b':') {
+            return Err(format!("expected : at byte {i}"));
+        }
+        let start = ws(i + 1);
+        let mut depth = 0usize;
+        i = start;
+        while i < b.len() {
+            match b[i] {
+                b'"' => {
+                    i = string_end(i)?;
+                    continue;
+                }
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' if depth == 0 => break,
+                b'}' | b']' => depth -= 1,
+                b',' if depth == 0 => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        out.push((key, json[start..i].trim_end()));
+        match b.get(i) {
+            Some(b',') => i = ws(i + 1),
+            Some(b'}') => return Ok(out),
+            _ => return Err(format!("unexpected end of the object at byte {i}")),
+        }
     }
 }
 
@@ -695,6 +766,35 @@ mod tests {
         let dict = get().unwrap();
         let problems = dict.problems();
         assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn the_index_matches_a_full_parse() {
+        let full: HashMap<String, serde_json::Value> = serde_json::from_str(COMMANDS_JSON).unwrap();
+        let split = split_object(COMMANDS_JSON).unwrap();
+        assert_eq!(split.len(), full.len());
+        for (key, text) in split {
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert_eq!(Some(&value), full.get(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn the_index_splits_nested_values_and_strings() {
+        let json = r#" { "a": {"x": [1, {"y": "},]"}]}, "b c" : "s\"t,r" , "d":[] } "#;
+        assert_eq!(
+            split_object(json).unwrap(),
+            [
+                ("a", r#"{"x": [1, {"y": "},]"}]}"#),
+                ("b c", r#""s\"t,r""#),
+                ("d", "[]")
+            ]
+        );
+        assert_eq!(split_object("{}").unwrap(), []);
+        assert!(split_object("[]").is_err());
+        assert!(split_object(r#"{"a": 1"#).is_err());
+        assert!(split_object(r#"{"a" 1}"#).is_err());
+        assert!(split_object(r#"{"a\n": 1}"#).is_err());
     }
 
     #[test]
