@@ -31,7 +31,7 @@ fn main() {
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .filter(|p| !p.ends_with("lexicon.toml") && !p.ends_with("commands.toml"))
+        .filter(|p| !p.ends_with("lexicon.toml"))
         .collect();
     entries.sort();
     for path in entries {
@@ -70,7 +70,7 @@ fn main() {
     }
     convert("data/packages.toml", &out_dir.join("packages.json"));
     // The command dictionary for `caro explain` (not recipes).
-    convert("data/kb/commands.toml", &out_dir.join("kb-commands.json"));
+    convert("data/commands.toml", &out_dir.join("kb-commands.json"));
 }
 
 fn convert(source: &str, target: &Path) {

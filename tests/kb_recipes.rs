@@ -18,7 +18,7 @@ fn recipe_examples_render_exactly() {
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .filter(|p| !p.ends_with("lexicon.toml") && !p.ends_with("commands.toml"))
+        .filter(|p| !p.ends_with("lexicon.toml"))
         .collect();
     files.sort();
     let engine = Builtin::lexical();

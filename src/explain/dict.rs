@@ -1,5 +1,5 @@
 //! The command dictionary: what commands, subcommands, options and operands mean, from
-//! `data/kb/commands.toml` (see the comment at the top of that file for its format).
+//! `data/commands.toml` (see the comment at the top of that file for its format).
 //!
 //! `build.rs` converts the TOML to JSON. Loading indexes the top-level keys and keeps every
 //! entry as raw JSON until it is first looked up, so explaining one command parses a
@@ -291,7 +291,7 @@ pub fn get() -> Result<&'static Dictionary, &'static str> {
 impl Dictionary {
     fn load(json: &'static str) -> Result<Dictionary, String> {
         let index =
-            split_object(json).map_err(|e| format!("data/kb/commands.toml is invalid: {e}"))?;
+            split_object(json).map_err(|e| format!("data/commands.toml is invalid: {e}"))?;
         let parents = index
             .iter()
             .filter_map(|(k, _)| k.rsplit_once(' ').map(|(parent, _)| parent))
@@ -313,7 +313,7 @@ impl Dictionary {
         let (raw, cell) = self.raw.get(key)?;
         let parsed = cell.get_or_init(|| {
             serde_json::from_str(raw)
-                .map_err(|e| format!("data/kb/commands.toml: [{key}] is invalid: {e}"))
+                .map_err(|e| format!("data/commands.toml: [{key}] is invalid: {e}"))
         });
         Some(parsed.as_ref().map_err(String::as_str))
     }

@@ -3,7 +3,7 @@
 //! The command is parsed with the safety module's parser ([`crate::safety::parse`]); every
 //! simple command (pipelines, lists, substitutions, loop bodies, the commands `sudo`,
 //! `xargs`, `find -exec` or `ssh` run) becomes one [`Step`], and every word of it a
-//! [`Part`] with its meaning from the command dictionary (`data/kb/commands.toml`, see
+//! [`Part`] with its meaning from the command dictionary (`data/commands.toml`, see
 //! [`dict`]). What the dictionary does not know is reported as unknown, never guessed.
 //!
 //! [`explain`] builds the structured form (serialised as-is by `--format json`),
