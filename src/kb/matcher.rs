@@ -83,13 +83,22 @@ pub fn lexical_scores(kb: &Compiled, a: &Analysis, ctx: &Context) -> Vec<f32> {
         }
         let mut seen: HashSet<&str> = HashSet::new();
         let mut dot = 0.0;
+        let mut unmatched: Vec<&str> = Vec::new();
         for t in &p.terms {
             if seen.insert(t.as_str()) {
                 if let Some(w) = weights.get(t.as_str()) {
                     dot += w * w;
-                } else if let Some(w) = related_symbol(t, &weights) {
-                    // A value of a related kind ("x.txt" where the phrasing has a glob)
-                    // counts for half.
+                } else {
+                    unmatched.push(t.as_str());
+                }
+            }
+        }
+        // A value of a related kind ("x.txt" where the phrasing has a glob) counts for
+        // half, once per request value, and only if no phrasing term matched it exactly.
+        let mut credited: HashSet<&str> = HashSet::new();
+        for t in unmatched {
+            if let Some((other, w)) = related_symbol(t, &weights) {
+                if !seen.contains(other) && credited.insert(other) {
                     dot += 0.5 * w * w;
                 }
             }
@@ -124,8 +133,8 @@ const RELATED_SYMBOLS: &[(&str, &str)] = &[
     ("#str", "#path"),
 ];
 
-/// The weight of a request symbol related to phrasing symbol `t`, if any.
-fn related_symbol(t: &str, weights: &HashMap<&str, f32>) -> Option<f32> {
+/// A request symbol related to phrasing symbol `t`, with its weight, if any.
+fn related_symbol<'w>(t: &str, weights: &HashMap<&'w str, f32>) -> Option<(&'w str, f32)> {
     if !t.starts_with('#') {
         return None;
     }
@@ -137,7 +146,7 @@ fn related_symbol(t: &str, weights: &HashMap<&str, f32>) -> Option<f32> {
         } else {
             return None;
         };
-        weights.get(other).copied()
+        weights.get_key_value(other).map(|(k, w)| (*k, *w))
     })
 }
 
@@ -331,7 +340,11 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
     }
 
     // Coverage: share of the request's values the recipe used.
-    let meaningful: Vec<usize> = (0..a.mentions.len()).collect();
+    // "here" / "this repo" name the default place of nearly every command: leaving it
+    // unused costs nothing, so it counts only when a recipe binds it.
+    let meaningful: Vec<usize> = (0..a.mentions.len())
+        .filter(|&i| b.used_mentions.contains(&i) || !is_implicit_here(a, &a.mentions[i]))
+        .collect();
     let coverage = if meaningful.is_empty() {
         1.0
     } else {
@@ -409,6 +422,12 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
             ..Default::default()
         },
     })
+}
+
+/// A place phrase that means the current directory ("here", "this repo"), as opposed to a
+/// literally typed `.`.
+fn is_implicit_here(a: &Analysis, m: &Mention) -> bool {
+    m.kind == crate::nlu::Kind::Path && m.text == "." && a.tokens[m.first].text != "."
 }
 
 fn risk_rank(r: &str) -> u8 {
@@ -587,6 +606,21 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
                 continue;
             }
         }
+        if slots::takes_words(&s.ty) && s.cue_only() && !slots::takes_phrase(&s.ty) {
+            // A cue-only name slot takes one left-over word its cue marks: in "force push to
+            // upstream", "upstream" is a known word, yet "to" marks it as the remote.
+            let pick = leftovers
+                .iter()
+                .copied()
+                .filter(|i| !used_words.contains(i))
+                .find(|&i| word_cued_by(a, a.words[i].token, &s.cues));
+            if let Some(i) = pick {
+                used_words.insert(i);
+                let text = a.tokens[a.words[i].token].text.clone();
+                vals.insert(s.name.clone(), Bound::Words(text));
+                continue;
+            }
+        }
         match &s.default {
             Some(d) => {
                 vals.insert(s.name.clone(), Bound::Raw(d.clone()));
@@ -601,6 +635,18 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         used_words,
         missing,
     }
+}
+
+/// Whether one of `cues` (single words) is among the two words before token `tok`,
+/// articles skipped, the way a mention's cues are read.
+fn word_cued_by(a: &Analysis, tok: usize, cues: &[String]) -> bool {
+    a.tokens[..tok]
+        .iter()
+        .rev()
+        .map(|t| t.text.to_lowercase())
+        .filter(|w| !crate::nlu::extract::is_article(w))
+        .take(2)
+        .any(|w| cues.iter().any(|c| *c == w))
 }
 
 fn render_with(
@@ -672,6 +718,97 @@ mod tests {
         ));
         assert!(cue_matches(&["not", "recursive"], &v("not recursive")));
         assert!(!cue_matches(&["recursive", "not"], &v("not recursive")));
+    }
+
+    #[test]
+    fn cue_only_name_slots_take_cued_known_words() {
+        use crate::kb::schema::Slot;
+        use crate::nlu::{analyze, Lexicon};
+        let mut lex = Lexicon::default();
+        lex.vocab = ["forc", "push", "upstream"].map(String::from).to_vec();
+        lex.stop = ["the", "to"].map(String::from).into();
+        let slot = Slot {
+            name: "remote".into(),
+            ty: "name".into(),
+            cues: vec!["to".into()],
+            default: Some("origin".into()),
+            optional: true,
+        };
+        let recipe = Recipe {
+            id: "t.push".into(),
+            slots: vec![slot],
+            run: [("any".to_string(), "git push {remote}".to_string())].into(),
+            explain: String::new(),
+            risk: None,
+            os: vec![],
+            shells: vec![],
+            tools: vec![],
+            mods: vec![],
+            avoid: vec![],
+            vocab: vec!["forc".into(), "push".into()],
+            phrasings: vec![],
+        };
+        let remote = |text: &str| {
+            let a = analyze(text, &lex, false);
+            match bind(&recipe, &a, &HashSet::new()).vals.get("remote") {
+                Some(Bound::Words(w)) => w.clone(),
+                Some(Bound::Raw(r)) => format!("default {r}"),
+                other => format!("{other:?}"),
+            }
+        };
+        assert_eq!(remote("force push to upstream"), "upstream");
+        assert_eq!(remote("force push to the upstream"), "upstream");
+        // Not cued: the word is left alone and the default applies.
+        assert_eq!(remote("force push upstream"), "default origin");
+    }
+
+    #[test]
+    fn related_symbols_credit_each_value_once() {
+        use crate::context::EnvView;
+        use crate::kb::schema::{Compiled, Phrasing};
+        let recipe = |id: &str| Recipe {
+            id: id.into(),
+            slots: vec![],
+            run: [("any".to_string(), "true".to_string())].into(),
+            explain: String::new(),
+            risk: None,
+            os: vec![],
+            shells: vec![],
+            tools: vec![],
+            mods: vec![],
+            avoid: vec![],
+            vocab: vec![],
+            phrasings: vec![],
+        };
+        let phrasing = |recipe: u32, terms: &[&str]| Phrasing {
+            recipe,
+            text: String::new(),
+            terms: terms.iter().map(|t| t.to_string()).collect(),
+            norm: (terms.len() as f32).sqrt(),
+        };
+        let kb = Compiled {
+            fingerprint: String::new(),
+            lexicon: Default::default(),
+            recipes: vec![recipe("tag.delete"), recipe("tag.delete_remote")],
+            phrasings: vec![
+                phrasing(0, &["delet", "tag", "#version"]),
+                // A second value slot whose symbol is related to the first one.
+                phrasing(1, &["delet", "tag", "#version", "#name"]),
+            ],
+            idf: ["delet", "tag", "#version", "#name"]
+                .iter()
+                .map(|t| (t.to_string(), 1.0))
+                .collect(),
+        };
+        let a = Analysis {
+            terms: ["delet", "tag", "#version"].map(String::from).to_vec(),
+            ..Default::default()
+        };
+        let ctx = Context::with_env(EnvView::from_pairs([("PATH", "/bin")]), None, None);
+        let scores = lexical_scores(&kb, &a, &ctx);
+        assert!((scores[0] - 1.0).abs() < 1e-6, "{scores:?}");
+        // The request's one version may not count again through the related `#name`.
+        assert!(scores[1] < scores[0], "{scores:?}");
     }
 
     #[test]

@@ -70,13 +70,15 @@ pub fn fit(ty: &str, kind: Kind) -> Fit {
         "port" => (&[Port], &[Number]),
         "portmap" => (&[PortMap], &[]),
         "pid" => (&[Number], &[]),
-        "url" => (&[Url], &[Host, Ip]),
+        // scp-like remotes (`git@github.com:me/repo.git`) are URLs to git, ssh and rsync.
+        "url" => (&[Url], &[Host, Ip, UserHost]),
         "host" => (&[Host, Ip], &[UserHost, Name]),
         "userhost" => (&[UserHost], &[Host, Ip, Name]),
         "user" | "group" => (&[Name], &[Quoted, EnvVar]),
         "mode" => (&[Mode], &[]),
         "signal" => (&[Signal], &[Flag, Number]),
-        "commit" => (&[Commit], &[Name, Version]),
+        // A commit-ish: a hash, HEAD~2, a branch or tag name, or `origin/main`.
+        "commit" => (&[Commit], &[Name, Version, Path]),
         "branch" => (&[Name, Path], &[Version, Quoted]),
         "version" => (&[Version], &[Name, Number]),
         "var" => (&[EnvVar], &[Name, Assign]),
@@ -137,7 +139,7 @@ pub fn render_mention(ty: &str, fmt: Option<&str>, m: &Mention, t: Target) -> Op
         },
         "path" | "dir" | "file" | "cmd" => render_path(text, fmt, sh),
         "url" => Some(match m.kind {
-            Kind::Url => quote(text, sh),
+            Kind::Url | Kind::UserHost => quote(text, sh),
             _ => quote(&format!("https://{text}"), sh),
         }),
         "host" => match &m.value {
@@ -583,6 +585,34 @@ mod tests {
         assert_eq!(
             render_glob(&m, Some("find"), Shell::Bash).unwrap(),
             "\\( -name '*.jpg' -o -name '*.png' \\)"
+        );
+    }
+
+    #[test]
+    fn commit_slots_take_refs() {
+        assert_eq!(fit("commit", Kind::Commit), Fit::Primary);
+        assert_eq!(fit("commit", Kind::Path), Fit::Fallback);
+        assert_eq!(fit("commit", Kind::Name), Fit::Fallback);
+        assert_eq!(fit("commit", Kind::Size), Fit::No);
+        let m = mention(Kind::Path, "origin/main", Value::Text);
+        assert_eq!(
+            render_mention("commit", None, &m, T).unwrap(),
+            "origin/main"
+        );
+    }
+
+    #[test]
+    fn urls_keep_scp_like_remotes() {
+        let m = mention(Kind::UserHost, "git@github.com:me/proj.git", Value::Text);
+        assert_eq!(fit("url", Kind::UserHost), Fit::Fallback);
+        assert_eq!(
+            render_mention("url", None, &m, T).unwrap(),
+            "git@github.com:me/proj.git"
+        );
+        let m = mention(Kind::Host, "example.com", Value::Text);
+        assert_eq!(
+            render_mention("url", None, &m, T).unwrap(),
+            "https://example.com"
         );
     }
 

@@ -456,7 +456,7 @@ fn lower(s: &str) -> String {
 }
 
 /// Words that are skipped when collecting a mention's `before` cues.
-fn is_article(w: &str) -> bool {
+pub fn is_article(w: &str) -> bool {
     matches!(
         w,
         "the"

@@ -129,6 +129,25 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
             i += 1;
             continue;
         }
+        if let Some((parts, used)) = phrase_abbreviation(&scanner.lower, &tokens, i, lexicon) {
+            // "how many" → "count", "get rid of" → "delete": the phrase counts as its
+            // expansion, attached to its first token.
+            for part in parts {
+                let stop = lexicon.is_stop(&part);
+                let canon = lexicon.canonical(&part);
+                if !stop {
+                    terms.push(canon.clone());
+                }
+                words.push(Word {
+                    token: i,
+                    lower: part,
+                    canon,
+                    stop,
+                });
+            }
+            i += used;
+            continue;
+        }
         if let Some(m) = scanner.at(i, &known) {
             terms.push(m.kind.symbol().to_string());
             i = m.last + 1;
@@ -165,6 +184,33 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
     }
 }
 
+/// A multi-word abbreviation ("how many", "get rid of") starting at token `i`: its
+/// expansion and the number of tokens it spans. Only plain, unquoted words take part.
+fn phrase_abbreviation(
+    lower: &[String],
+    tokens: &[Token],
+    i: usize,
+    lexicon: &Lexicon,
+) -> Option<(Vec<String>, usize)> {
+    const LONGEST: usize = 3;
+    for n in (2..=LONGEST).rev() {
+        if i + n > tokens.len() {
+            continue;
+        }
+        let plain = (i..i + n).all(|k| {
+            !tokens[k].is_quoted() && lower[k].chars().all(|c| c.is_alphabetic() || c == '\'')
+        });
+        if !plain {
+            continue;
+        }
+        let phrase = lower[i..i + n].join(" ");
+        if let Some(exp) = lexicon.abbrev.get(&phrase) {
+            return Some((exp.split_whitespace().map(str::to_string).collect(), n));
+        }
+    }
+    None
+}
+
 /// Contractions, abbreviations and typo fixes for one lower-case word.
 fn expand_word(lower: &str, lexicon: &Lexicon) -> Vec<String> {
     if let Some(parts) = expand_contraction(lower) {
@@ -197,4 +243,37 @@ fn symbol_kind(symbol: &str) -> Kind {
     .into_iter()
     .find(|k| k.symbol() == symbol)
     .unwrap_or(Name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon() -> Lexicon {
+        let mut l = Lexicon::default();
+        l.abbrev.insert("how many".into(), "count".into());
+        l.abbrev.insert("get rid of".into(), "delete".into());
+        l.stop.insert("the".into());
+        l.vocab = ["commit", "grep", "log", "note"].map(String::from).to_vec();
+        l
+    }
+
+    fn canon(text: &str) -> Vec<String> {
+        analyze(text, &lexicon(), false)
+            .words
+            .into_iter()
+            .map(|w| w.canon)
+            .collect()
+    }
+
+    #[test]
+    fn phrase_abbreviations_expand() {
+        assert_eq!(canon("how many commits"), ["count", "commit"]);
+        assert_eq!(canon("get rid of the logs"), ["delet", "the", "log"]);
+        // Only whole, unquoted words: a quoted phrase stays a value.
+        let a = analyze("grep 'how many' notes", &lexicon(), false);
+        assert_eq!(a.mentions[0].text, "how many");
+        // A partial phrase is left alone.
+        assert_eq!(canon("how do"), ["how", "do"]);
+    }
 }
