@@ -646,7 +646,7 @@ fn word_cued_by(a: &Analysis, tok: usize, cues: &[String]) -> bool {
         .map(|t| t.text.to_lowercase())
         .filter(|w| !crate::nlu::extract::is_article(w))
         .take(2)
-        .any(|w| cues.iter().any(|c| *c == w))
+        .any(|w| cues.contains(&w))
 }
 
 fn render_with(
@@ -724,9 +724,11 @@ mod tests {
     fn cue_only_name_slots_take_cued_known_words() {
         use crate::kb::schema::Slot;
         use crate::nlu::{analyze, Lexicon};
-        let mut lex = Lexicon::default();
-        lex.vocab = ["forc", "push", "upstream"].map(String::from).to_vec();
-        lex.stop = ["the", "to"].map(String::from).into();
+        let lex = Lexicon {
+            vocab: ["forc", "push", "upstream"].map(String::from).to_vec(),
+            stop: ["the", "to"].map(String::from).into(),
+            ..Default::default()
+        };
         let slot = Slot {
             name: "remote".into(),
             ty: "name".into(),
