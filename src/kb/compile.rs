@@ -211,10 +211,23 @@ pub fn compile(input: &Input<'_>) -> Result<Compiled, String> {
         }
     }
     let n = recipes.len().max(1) as f32;
-    let idf: BTreeMap<String, f32> = df
+    let mut idf: BTreeMap<String, f32> = df
         .into_iter()
         .map(|(t, d)| (t, (1.0 + n / d as f32).ln()))
         .collect();
+    // A symbol that stands for several kinds weighs as little as the commonest of them when
+    // nothing matches it; a match re-weighs it as the kind it matched (`matcher`).
+    for (alias, kinds) in SYMBOL_ALIASES {
+        if idf.contains_key(*alias) {
+            let w = kinds
+                .iter()
+                .filter_map(|k| idf.get(*k).copied())
+                .fold(f32::INFINITY, f32::min);
+            if w.is_finite() {
+                idf.insert(alias.to_string(), w);
+            }
+        }
+    }
     for p in &mut phrasings {
         let unique: BTreeSet<&String> = p.terms.iter().collect();
         p.norm = unique

@@ -11,7 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::schema::{Compiled, Mod, Recipe};
+use super::schema::{Compiled, Mod, Recipe, SYMBOL_ALIASES};
 use super::slots::{self, Fit, Target};
 use super::template;
 use crate::context::{Context, Os, Shell};
@@ -95,15 +95,32 @@ pub fn lexical_scores(kb: &Compiled, a: &Analysis, ctx: &Context) -> Vec<f32> {
         }
         // A value of a related kind ("x.txt" where the phrasing has a glob) counts for
         // half, once per request value, and only if no phrasing term matched it exactly.
+        // A symbol standing for several kinds (`#files`) counts in full for any of them.
         let mut credited: HashSet<&str> = HashSet::new();
+        let mut norm2 = p.norm * p.norm;
         for t in unmatched {
+            if let Some((_, kinds)) = SYMBOL_ALIASES.iter().find(|(alias, _)| *alias == t) {
+                let best = kinds
+                    .iter()
+                    .filter(|k| !seen.contains(**k) && !credited.contains(**k))
+                    .filter_map(|k| weights.get_key_value(*k))
+                    .max_by(|x, y| x.1.total_cmp(y.1));
+                if let Some((k, w)) = best {
+                    // As if the phrasing had said that kind: it weighs what it matched.
+                    credited.insert(k);
+                    dot += w * w;
+                    let own = kb.idf.get(t).copied().unwrap_or(0.0);
+                    norm2 += w * w - own * own;
+                }
+                continue;
+            }
             if let Some((other, w)) = related_symbol(t, &weights) {
                 if !seen.contains(other) && credited.insert(other) {
                     dot += 0.5 * w * w;
                 }
             }
         }
-        let cos = dot / (req_norm * p.norm);
+        let cos = dot / (req_norm * norm2.max(f32::EPSILON).sqrt());
         let slot = &mut best[p.recipe as usize];
         if cos > *slot {
             *slot = cos;
@@ -189,12 +206,12 @@ pub fn propose(
     let mut out: Vec<Proposal> = Vec::new();
     for (i, blended) in order {
         let r = &kb.recipes[i];
-        let Some(mut p) = realise(r, a, ctx, target) else {
+        let Some(mut p) = realise(r, a, ctx, target, &kb.lexicon.vocab) else {
             continue;
         };
         let coverage = p.score.coverage;
         let unexplained = p.score.unexplained;
-        let mut score = blended + 0.12 * coverage - 0.25 * unexplained + 0.06 * p.score.fit;
+        let mut score = blended + 0.2 * coverage - 0.25 * unexplained + 0.06 * p.score.fit;
         if !r.avoid.is_empty() && a.words.iter().any(|w| r.avoid.contains(&w.canon)) {
             score -= 0.2;
         }
@@ -262,6 +279,9 @@ struct Binding {
     vals: HashMap<String, Bound>,
     used_mentions: HashSet<usize>,
     used_words: HashSet<usize>,
+    /// Left-over vocabulary words taken as names without a cue ("run make install" →
+    /// `npx make`): bound, but not counted as explained.
+    guessed_words: HashSet<usize>,
     missing: Vec<String>,
 }
 
@@ -299,7 +319,13 @@ fn active_mods<'r>(r: &'r Recipe, seq: &[&str]) -> Vec<&'r Mod> {
 }
 
 /// Bind, render and score one recipe.
-fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Proposal> {
+fn realise(
+    r: &Recipe,
+    a: &Analysis,
+    ctx: &Context,
+    target: Target,
+    vocab: &[String],
+) -> Option<Proposal> {
     let seq = a.sequence();
     let mods = active_mods(r, &seq);
     let mod_words: HashSet<&str> = mods
@@ -307,7 +333,7 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
         .flat_map(|m| m.when.iter().flatten())
         .map(String::as_str)
         .collect();
-    let b = bind(r, a, &mod_words);
+    let b = bind(r, a, &mod_words, vocab);
 
     let mut vals = b.vals.clone();
     for m in &mods {
@@ -366,7 +392,7 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
             .filter(|(i, w)| {
                 r.vocab.binary_search(&w.canon).is_err()
                     && !mod_words.contains(w.canon.as_str())
-                    && !b.used_words.contains(i)
+                    && (!b.used_words.contains(i) || b.guessed_words.contains(i))
             })
             .count();
         n as f32 / content.len() as f32
@@ -500,7 +526,7 @@ pub fn select_template(r: &Recipe, os: Os, shell: Shell) -> Option<&str> {
 }
 
 /// Bind mentions and left-over words to slots: cued values first, then by position.
-fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
+fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, vocab: &[String]) -> Binding {
     let mut vals: HashMap<String, Bound> = HashMap::new();
     let mut used: HashSet<usize> = HashSet::new();
     let mut missing = Vec::new();
@@ -570,6 +596,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         .map(|(i, _)| i)
         .collect();
     let mut used_words: HashSet<usize> = HashSet::new();
+    let mut guessed_words: HashSet<usize> = HashSet::new();
     for s in &r.slots {
         if vals.contains_key(&s.name) {
             continue;
@@ -601,25 +628,44 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
                     .map(|t| t.text.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
+                if slots::is_identifier_type(&s.ty)
+                    && span
+                        .iter()
+                        .all(|&j| vocab.binary_search(&a.words[j].canon).is_ok())
+                {
+                    guessed_words.extend(span.iter().copied());
+                }
                 used_words.extend(span);
                 vals.insert(s.name.clone(), Bound::Words(text));
                 continue;
             }
         }
-        if slots::takes_words(&s.ty) && s.cue_only() && !slots::takes_phrase(&s.ty) {
+        let cued_word = if slots::takes_words(&s.ty) && s.cue_only() && !slots::takes_phrase(&s.ty)
+        {
             // A cue-only name slot takes one left-over word its cue marks: in "force push to
             // upstream", "upstream" is a known word, yet "to" marks it as the remote.
-            let pick = leftovers
+            leftovers
                 .iter()
                 .copied()
                 .filter(|i| !used_words.contains(i))
-                .find(|&i| word_cued_by(a, a.words[i].token, &s.cues));
-            if let Some(i) = pick {
-                used_words.insert(i);
-                let text = a.tokens[a.words[i].token].text.clone();
-                vals.insert(s.name.clone(), Bound::Words(text));
-                continue;
-            }
+                .find(|&i| word_cued_by(a, a.words[i].token, &s.cues, 2))
+        } else if slots::is_path_type(&s.ty) && !s.cues.is_empty() {
+            // Likewise a folder named by a known word right after its cue: "in docs",
+            // "under tests" ("docs" and "tests" are vocabulary, not paths, to the lexer).
+            leftovers
+                .iter()
+                .copied()
+                .filter(|i| !used_words.contains(i))
+                .filter(|&i| looks_like_file_name(&a.tokens[a.words[i].token].text))
+                .find(|&i| word_cued_by(a, a.words[i].token, &s.cues, 1))
+        } else {
+            None
+        };
+        if let Some(i) = cued_word {
+            used_words.insert(i);
+            let text = a.tokens[a.words[i].token].text.clone();
+            vals.insert(s.name.clone(), Bound::Words(text));
+            continue;
         }
         match &s.default {
             Some(d) => {
@@ -633,20 +679,36 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         vals,
         used_mentions: used,
         used_words,
+        guessed_words,
         missing,
     }
 }
 
-/// Whether one of `cues` (single words) is among the two words before token `tok`,
-/// articles skipped, the way a mention's cues are read.
-fn word_cued_by(a: &Analysis, tok: usize, cues: &[String]) -> bool {
-    a.tokens[..tok]
+/// Whether one of `cues` (single words) is among the `reach` words before token `tok`,
+/// articles skipped, or is a kind word right after it ("the full feature"), the way a
+/// mention's cues are read.
+fn word_cued_by(a: &Analysis, tok: usize, cues: &[String], reach: usize) -> bool {
+    let before = a.tokens[..tok]
         .iter()
         .rev()
         .map(|t| t.text.to_lowercase())
         .filter(|w| !crate::nlu::extract::is_article(w))
-        .take(2)
-        .any(|w| cues.contains(&w))
+        .take(reach)
+        .any(|w| cues.contains(&w));
+    let after = a.tokens.get(tok + 1).is_some_and(|t| {
+        let w = t.text.to_lowercase();
+        !crate::nlu::mention::is_preposition(&w) && cues.contains(&w)
+    });
+    before || after
+}
+
+/// A plain word that can name a file or folder (`docs`, `build-output`), not a phrase.
+fn looks_like_file_name(text: &str) -> bool {
+    !text.is_empty()
+        && text.chars().any(|c| c.is_alphabetic())
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 fn render_with(
@@ -703,6 +765,7 @@ fn render_display(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn v(s: &str) -> Vec<String> {
         s.split_whitespace().map(str::to_string).collect()
@@ -752,16 +815,104 @@ mod tests {
         };
         let remote = |text: &str| {
             let a = analyze(text, &lex, false);
-            match bind(&recipe, &a, &HashSet::new()).vals.get("remote") {
+            match bind(&recipe, &a, &HashSet::new(), &lex.vocab)
+                .vals
+                .get("remote")
+            {
                 Some(Bound::Words(w)) => w.clone(),
                 Some(Bound::Raw(r)) => format!("default {r}"),
                 other => format!("{other:?}"),
             }
         };
         assert_eq!(remote("force push to upstream"), "upstream");
+        assert_eq!(remote("force push upstream to"), "default origin");
         assert_eq!(remote("force push to the upstream"), "upstream");
         // Not cued: the word is left alone and the default applies.
         assert_eq!(remote("force push upstream"), "default origin");
+    }
+
+    #[test]
+    fn folder_slots_take_a_known_word_right_after_their_cue() {
+        use crate::kb::schema::Slot;
+        use crate::nlu::{analyze, Lexicon};
+        let lex = Lexicon {
+            vocab: ["count", "doc", "fil", "parallel"]
+                .map(String::from)
+                .to_vec(),
+            stop: ["in", "the"].map(String::from).into(),
+            ..Default::default()
+        };
+        let recipe = Recipe {
+            id: "t.count".into(),
+            slots: vec![Slot {
+                name: "dir".into(),
+                ty: "dir".into(),
+                cues: vec!["in".into()],
+                default: Some(".".into()),
+                optional: false,
+            }],
+            run: [("any".to_string(), "find {dir}".to_string())].into(),
+            explain: String::new(),
+            risk: None,
+            os: vec![],
+            shells: vec![],
+            tools: vec![],
+            mods: vec![],
+            avoid: vec![],
+            vocab: vec!["count".into(), "fil".into()],
+            phrasings: vec![],
+        };
+        let dir = |text: &str| {
+            let a = analyze(text, &lex, false);
+            match bind(&recipe, &a, &HashSet::new(), &lex.vocab)
+                .vals
+                .get("dir")
+            {
+                Some(Bound::Words(w)) => w.clone(),
+                Some(Bound::Raw(r)) => format!("default {r}"),
+                other => format!("{other:?}"),
+            }
+        };
+        assert_eq!(dir("count files in docs"), "docs");
+        assert_eq!(dir("count files in the docs"), "docs");
+        // A word the recipe itself uses is never a folder name.
+        assert_eq!(dir("count in files"), "default .");
+        // Only right after the cue.
+        assert_eq!(dir("count in files docs"), "default .");
+    }
+
+    #[test]
+    fn known_words_taken_as_names_stay_unexplained() {
+        use crate::kb::schema::Slot;
+        use crate::nlu::{analyze, Lexicon};
+        let lex = Lexicon {
+            vocab: ["install", "mak", "run"].map(String::from).to_vec(),
+            ..Default::default()
+        };
+        let recipe = Recipe {
+            id: "t.npx".into(),
+            slots: vec![Slot {
+                name: "pkg".into(),
+                ty: "name".into(),
+                cues: vec![],
+                default: None,
+                optional: false,
+            }],
+            run: [("any".to_string(), "npx {pkg}".to_string())].into(),
+            explain: String::new(),
+            risk: None,
+            os: vec![],
+            shells: vec![],
+            tools: vec![],
+            mods: vec![],
+            avoid: vec![],
+            vocab: vec!["run".into()],
+            phrasings: vec![],
+        };
+        let a = analyze("run make install", &lex, false);
+        let b = bind(&recipe, &a, &HashSet::new(), &lex.vocab);
+        assert!(matches!(b.vals.get("pkg"), Some(Bound::Words(w)) if w == "make"));
+        assert_eq!(b.guessed_words.len(), 1);
     }
 
     #[test]
@@ -811,6 +962,55 @@ mod tests {
         assert!((scores[0] - 1.0).abs() < 1e-6, "{scores:?}");
         // The request's one version may not count again through the related `#name`.
         assert!(scores[1] < scores[0], "{scores:?}");
+    }
+
+    #[test]
+    fn files_symbols_match_paths_and_globs_in_full() {
+        use crate::context::EnvView;
+        use crate::kb::schema::{Compiled, Phrasing};
+        let idf: BTreeMap<String, f32> = [
+            ("delet", 1.0),
+            ("#glob", 2.0),
+            ("#path", 1.0),
+            ("#files", 1.0),
+        ]
+        .iter()
+        .map(|(t, w)| (t.to_string(), *w))
+        .collect();
+        let kb = Compiled {
+            fingerprint: String::new(),
+            lexicon: Default::default(),
+            recipes: vec![Recipe {
+                id: "fs.rm".into(),
+                slots: vec![],
+                run: [("any".to_string(), "true".to_string())].into(),
+                explain: String::new(),
+                risk: None,
+                os: vec![],
+                shells: vec![],
+                tools: vec![],
+                mods: vec![],
+                avoid: vec![],
+                vocab: vec![],
+                phrasings: vec![0],
+            }],
+            phrasings: vec![Phrasing {
+                recipe: 0,
+                text: String::new(),
+                terms: vec!["delet".into(), "#files".into()],
+                norm: 2f32.sqrt(),
+            }],
+            idf,
+        };
+        let ctx = Context::with_env(EnvView::from_pairs([("PATH", "/bin")]), None, None);
+        for request in [["delet", "#glob"], ["delet", "#path"]] {
+            let a = Analysis {
+                terms: request.map(String::from).to_vec(),
+                ..Default::default()
+            };
+            let score = lexical_scores(&kb, &a, &ctx)[0];
+            assert!((score - 1.0).abs() < 1e-5, "{request:?}: {score}");
+        }
     }
 
     #[test]

@@ -209,13 +209,18 @@ pub struct Mod {
     pub risk: Option<String>,
 }
 
+/// Phrasing symbols that stand for any of several request symbols, in full: a `files` slot
+/// takes a path (`notes.txt`) as readily as a pattern (`*.tmp`).
+pub const SYMBOL_ALIASES: &[(&str, &[&str])] = &[("#files", &["#glob", "#path"])];
+
 /// Slot types and the example value used when a phrasing is shown to an encoder.
 pub const SLOT_TYPES: &[(&str, &str, &str)] = &[
     // (type, matching symbol, example value)
     ("path", "#path", "~/projects"),
     ("dir", "#path", "~/projects"),
     ("file", "#path", "notes.txt"),
-    ("files", "#path", "*.log"),
+    // Files to act on match a path or a glob in the request equally (see `matcher`).
+    ("files", "#files", "*.log"),
     ("glob", "#glob", "*.log"),
     ("ext", "#glob", "*.log"),
     ("name", "#name", "myapp"),

@@ -33,6 +33,17 @@ pub fn takes_words(ty: &str) -> bool {
     )
 }
 
+/// Whether the slot holds an identifier (a name, branch, user, host, variable) rather than
+/// a command, a phrase or a path.
+pub fn is_identifier_type(ty: &str) -> bool {
+    matches!(ty, "name" | "user" | "group" | "branch" | "var" | "host")
+}
+
+/// Whether the slot names a file or folder.
+pub fn is_path_type(ty: &str) -> bool {
+    matches!(ty, "path" | "dir" | "file" | "files")
+}
+
 /// Whether a words-fill takes a run of words (a phrase) rather than one word.
 pub fn takes_phrase(ty: &str) -> bool {
     matches!(ty, "text" | "words" | "cmd" | "pattern")

@@ -236,6 +236,10 @@ fn expand_word(lower: &str, lexicon: &Lexicon) -> Vec<String> {
 /// The mention kind a phrasing symbol stands for (the first kind with that symbol).
 fn symbol_kind(symbol: &str) -> Kind {
     use Kind::*;
+    // A `files` slot (a path or a pattern) reads as a path in cue phrases.
+    if symbol == "#files" {
+        return Path;
+    }
     [
         Quoted, Url, Host, Path, Glob, Size, Duration, Date, Number, Range, Port, Mode, Signal,
         Commit, Version, EnvVar, Assign, Flag, Name,
