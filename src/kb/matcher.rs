@@ -15,7 +15,7 @@ use super::schema::{Compiled, Mod, Recipe, SYMBOL_ALIASES};
 use super::slots::{self, Fit, Target};
 use super::template;
 use crate::context::{Context, Os, Shell};
-use crate::nlu::{Analysis, Mention};
+use crate::nlu::{Analysis, Lexicon, Mention};
 
 /// A rendered suggestion from one recipe.
 #[derive(Clone, Debug)]
@@ -30,6 +30,9 @@ pub struct Proposal {
     pub risk_hint: Option<String>,
     /// Score details for `--explain`/debugging and calibration.
     pub score: ScoreParts,
+    /// The request's terms with the words this recipe took as values replaced by their
+    /// slots' symbols, when it took any.
+    value_terms: Option<Vec<String>>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -66,61 +69,13 @@ pub fn recipe_allowed(r: &Recipe, ctx: &Context) -> bool {
 
 /// Lexical score of every allowed recipe (0 for the others).
 pub fn lexical_scores(kb: &Compiled, a: &Analysis, ctx: &Context) -> Vec<f32> {
-    let mut weights: HashMap<&str, f32> = HashMap::new();
-    for t in &a.terms {
-        if let Some(&w) = kb.idf.get(t) {
-            weights.insert(t.as_str(), w);
-        }
-    }
-    let req_norm: f32 = weights.values().map(|w| w * w).sum::<f32>().sqrt();
+    let (weights, req_norm) = term_weights(kb, &a.terms);
     let mut best = vec![0.0f32; kb.recipes.len()];
     if req_norm == 0.0 {
         return best;
     }
     for p in &kb.phrasings {
-        if p.norm == 0.0 {
-            continue;
-        }
-        let mut seen: HashSet<&str> = HashSet::new();
-        let mut dot = 0.0;
-        let mut unmatched: Vec<&str> = Vec::new();
-        for t in &p.terms {
-            if seen.insert(t.as_str()) {
-                if let Some(w) = weights.get(t.as_str()) {
-                    dot += w * w;
-                } else {
-                    unmatched.push(t.as_str());
-                }
-            }
-        }
-        // A value of a related kind ("x.txt" where the phrasing has a glob) counts for
-        // half, once per request value, and only if no phrasing term matched it exactly.
-        // A symbol standing for several kinds (`#files`) counts in full for any of them.
-        let mut credited: HashSet<&str> = HashSet::new();
-        let mut norm2 = p.norm * p.norm;
-        for t in unmatched {
-            if let Some((_, kinds)) = SYMBOL_ALIASES.iter().find(|(alias, _)| *alias == t) {
-                let best = kinds
-                    .iter()
-                    .filter(|k| !seen.contains(**k) && !credited.contains(**k))
-                    .filter_map(|k| weights.get_key_value(*k))
-                    .max_by(|x, y| x.1.total_cmp(y.1));
-                if let Some((k, w)) = best {
-                    // As if the phrasing had said that kind: it weighs what it matched.
-                    credited.insert(k);
-                    dot += w * w;
-                    let own = kb.idf.get(t).copied().unwrap_or(0.0);
-                    norm2 += w * w - own * own;
-                }
-                continue;
-            }
-            if let Some((other, w)) = related_symbol(t, &weights) {
-                if !seen.contains(other) && credited.insert(other) {
-                    dot += 0.5 * w * w;
-                }
-            }
-        }
-        let cos = dot / (req_norm * norm2.max(f32::EPSILON).sqrt());
+        let cos = phrasing_cos(kb, p, &weights, req_norm);
         let slot = &mut best[p.recipe as usize];
         if cos > *slot {
             *slot = cos;
@@ -132,6 +87,83 @@ pub fn lexical_scores(kb: &Compiled, a: &Analysis, ctx: &Context) -> Vec<f32> {
         }
     }
     best
+}
+
+/// The lexical score of one recipe for a given list of request terms.
+fn recipe_lexical(kb: &Compiled, recipe: usize, terms: &[String]) -> f32 {
+    let (weights, req_norm) = term_weights(kb, terms);
+    if req_norm == 0.0 {
+        return 0.0;
+    }
+    kb.recipes[recipe]
+        .phrasings
+        .iter()
+        .map(|&p| phrasing_cos(kb, &kb.phrasings[p as usize], &weights, req_norm))
+        .fold(0.0, f32::max)
+}
+
+/// Idf weight of each distinct request term, and the norm of the request vector.
+fn term_weights<'t>(kb: &Compiled, terms: &'t [String]) -> (HashMap<&'t str, f32>, f32) {
+    let mut weights: HashMap<&str, f32> = HashMap::new();
+    for t in terms {
+        if let Some(&w) = kb.idf.get(t) {
+            weights.insert(t.as_str(), w);
+        }
+    }
+    let norm = weights.values().map(|w| w * w).sum::<f32>().sqrt();
+    (weights, norm)
+}
+
+/// Idf-weighted cosine between the request and one phrasing.
+fn phrasing_cos(
+    kb: &Compiled,
+    p: &super::schema::Phrasing,
+    weights: &HashMap<&str, f32>,
+    req_norm: f32,
+) -> f32 {
+    if p.norm == 0.0 || req_norm == 0.0 {
+        return 0.0;
+    }
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut dot = 0.0;
+    let mut unmatched: Vec<&str> = Vec::new();
+    for t in &p.terms {
+        if seen.insert(t.as_str()) {
+            if let Some(w) = weights.get(t.as_str()) {
+                dot += w * w;
+            } else {
+                unmatched.push(t.as_str());
+            }
+        }
+    }
+    // A value of a related kind ("x.txt" where the phrasing has a glob) counts for
+    // half, once per request value, and only if no phrasing term matched it exactly.
+    // A symbol standing for several kinds (`#files`) counts in full for any of them.
+    let mut credited: HashSet<&str> = HashSet::new();
+    let mut norm2 = p.norm * p.norm;
+    for t in unmatched {
+        if let Some((_, kinds)) = SYMBOL_ALIASES.iter().find(|(alias, _)| *alias == t) {
+            let best = kinds
+                .iter()
+                .filter(|k| !seen.contains(**k) && !credited.contains(**k))
+                .filter_map(|k| weights.get_key_value(*k))
+                .max_by(|x, y| x.1.total_cmp(y.1));
+            if let Some((k, w)) = best {
+                // As if the phrasing had said that kind: it weighs what it matched.
+                credited.insert(k);
+                dot += w * w;
+                let own = kb.idf.get(t).copied().unwrap_or(0.0);
+                norm2 += w * w - own * own;
+            }
+            continue;
+        }
+        if let Some((other, w)) = related_symbol(t, weights) {
+            if !seen.contains(other) && credited.insert(other) {
+                dot += 0.5 * w * w;
+            }
+        }
+    }
+    dot / (req_norm * norm2.max(f32::EPSILON).sqrt())
 }
 
 /// Symbols that stand for overlapping kinds of value.
@@ -206,8 +238,18 @@ pub fn propose(
     let mut out: Vec<Proposal> = Vec::new();
     for (i, blended) in order {
         let r = &kb.recipes[i];
-        let Some(mut p) = realise(r, a, ctx, target, &kb.lexicon.vocab) else {
+        let Some(mut p) = realise(r, a, ctx, target, &kb.lexicon) else {
             continue;
+        };
+        // Words this recipe took as values (a name, a typed command) are values, not
+        // vocabulary: compare again with them standing as their slot's symbol, the way
+        // the phrasings have them.
+        let blended = match &p.value_terms {
+            Some(terms) => {
+                let lex = lexical[i].max(recipe_lexical(kb, i, terms));
+                blend(lex, semantic_by_recipe.as_ref().map(|s| s[i])).max(blended)
+            }
+            None => blended,
         };
         let coverage = p.score.coverage;
         let unexplained = p.score.unexplained;
@@ -271,6 +313,9 @@ fn calibrate(score: f32) -> f32 {
 enum Bound {
     Mention(usize),
     Words(String),
+    /// A command the user typed inside the request (`cmdline` slots): its tokens as typed,
+    /// with whether each was quoted.
+    Command(Vec<(String, bool)>),
     /// Raw template text (slot defaults, modifier values).
     Raw(String),
 }
@@ -282,6 +327,8 @@ struct Binding {
     /// Left-over vocabulary words taken as names without a cue ("run make install" →
     /// `npx make`): bound, but not counted as explained.
     guessed_words: HashSet<usize>,
+    /// Values a typed command swallowed (`http://x` in "curl http://x").
+    command_mentions: HashSet<usize>,
     missing: Vec<String>,
 }
 
@@ -324,7 +371,7 @@ fn realise(
     a: &Analysis,
     ctx: &Context,
     target: Target,
-    vocab: &[String],
+    lexicon: &Lexicon,
 ) -> Option<Proposal> {
     let seq = a.sequence();
     let mods = active_mods(r, &seq);
@@ -333,7 +380,7 @@ fn realise(
         .flat_map(|m| m.when.iter().flatten())
         .map(String::as_str)
         .collect();
-    let b = bind(r, a, &mod_words, vocab);
+    let b = bind(r, a, &mod_words, lexicon);
 
     let mut vals = b.vals.clone();
     for m in &mods {
@@ -407,8 +454,10 @@ fn realise(
         .map(|&i| a.mentions[i].text.clone())
         .collect();
     for v in b.vals.values() {
-        if let Bound::Words(w) = v {
-            values.push(w.clone());
+        match v {
+            Bound::Words(w) => values.push(w.clone()),
+            Bound::Command(parts) => values.extend(parts.iter().map(|(t, _)| t.clone())),
+            _ => {}
         }
     }
     let _ = ctx;
@@ -425,7 +474,7 @@ fn realise(
                     0.4
                 })
             }
-            Bound::Words(_) => Some(0.5),
+            Bound::Words(_) | Bound::Command(_) => Some(0.5),
             Bound::Raw(_) => None,
         })
         .collect();
@@ -434,6 +483,30 @@ fn realise(
     } else {
         fits.iter().sum::<f32>() / fits.len() as f32
     };
+    let value_symbols: Vec<String> = b
+        .vals
+        .iter()
+        .filter(|(_, v)| matches!(v, Bound::Words(_) | Bound::Command(_)))
+        .filter_map(|(name, _)| slot_type.get(name.as_str()))
+        .filter_map(|ty| super::schema::slot_type(ty).map(|(sym, _)| sym.to_string()))
+        .collect();
+    let value_terms = (!value_symbols.is_empty()).then(|| {
+        let valued = |i: &usize| b.used_words.contains(i) && !b.guessed_words.contains(i);
+        a.words
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| !w.stop && !valued(i))
+            .map(|(_, w)| w.canon.clone())
+            .chain(
+                a.mentions
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !b.command_mentions.contains(i))
+                    .map(|(_, m)| m.kind.symbol().to_string()),
+            )
+            .chain(value_symbols)
+            .collect()
+    });
     Some(Proposal {
         recipe: r.id.clone(),
         command,
@@ -447,6 +520,7 @@ fn realise(
             fit,
             ..Default::default()
         },
+        value_terms,
     })
 }
 
@@ -526,7 +600,9 @@ pub fn select_template(r: &Recipe, os: Os, shell: Shell) -> Option<&str> {
 }
 
 /// Bind mentions and left-over words to slots: cued values first, then by position.
-fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, vocab: &[String]) -> Binding {
+fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon) -> Binding {
+    let vocab = &lexicon.vocab;
+    let subcommands = &lexicon.subcommands;
     let mut vals: HashMap<String, Bound> = HashMap::new();
     let mut used: HashSet<usize> = HashSet::new();
     let mut missing = Vec::new();
@@ -568,10 +644,18 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, vocab: &[String]) -
             continue;
         }
         let mut pick = None;
-        for want in [Fit::Primary, Fit::Fallback] {
+        // A command starts at a script by type; anything else is found by position later.
+        let wants: &[Fit] = if s.ty == "cmdline" {
+            &[Fit::Primary]
+        } else {
+            &[Fit::Primary, Fit::Fallback]
+        };
+        for &want in wants {
             pick = (0..a.mentions.len())
                 .filter(|i| !used.contains(i))
                 .filter(|&i| slots::fit(&s.ty, a.mentions[i].kind) == want)
+                // A command starts at a script by type, never at a folder or "here".
+                .filter(|&i| s.ty != "cmdline" || looks_like_script(&a.mentions[i].text))
                 .find(|&i| !cued_elsewhere(i, &s.name));
             if pick.is_some() {
                 break;
@@ -597,6 +681,45 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, vocab: &[String]) -
         .collect();
     let mut used_words: HashSet<usize> = HashSet::new();
     let mut guessed_words: HashSet<usize> = HashSet::new();
+    let mut command_mentions: HashSet<usize> = HashSet::new();
+    let before_binding = vals.clone();
+    for s in r.slots.iter().filter(|s| s.ty == "cmdline") {
+        let before = used.clone();
+        let words_before = used_words.clone();
+        if let Some(cmd) = bind_command(
+            a,
+            s,
+            &vals,
+            &mut used,
+            &leftovers,
+            subcommands,
+            &mut used_words,
+        ) {
+            vals.insert(s.name.clone(), cmd);
+            let taken: Vec<usize> = used_words.difference(&words_before).copied().collect();
+            let swallowed_values = used.len() > before.len();
+            // A command found only by position and made of vocabulary words alone is a
+            // guess ("show the reflog" is no command to echo).
+            let cued = s.cues.iter().any(|_| {
+                taken
+                    .iter()
+                    .map(|&w| a.words[w].token)
+                    .min()
+                    .is_some_and(|t| word_cued_by(a, t, &s.cues, 1))
+            });
+            let known = taken
+                .iter()
+                .all(|&w| vocab.binary_search(&a.words[w].canon).is_ok());
+            if !cued
+                && !swallowed_values
+                && known
+                && !matches!(before_binding.get(&s.name), Some(Bound::Mention(_)))
+            {
+                guessed_words.extend(taken);
+            }
+        }
+        command_mentions.extend(used.difference(&before).copied());
+    }
     for s in &r.slots {
         if vals.contains_key(&s.name) {
             continue;
@@ -607,7 +730,13 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, vocab: &[String]) -
                 .copied()
                 .filter(|i| !used_words.contains(i))
                 .collect();
-            if let Some(&first) = free.first() {
+            // A word its cue marks comes first ("to mirror"), else the first free word.
+            let cued_first = free
+                .iter()
+                .copied()
+                .find(|&w| word_cued(a, a.words[w].token, &s.cues, 2, false));
+            if let Some(first) = cued_first.or_else(|| free.first().copied()) {
+                let free: Vec<usize> = free.into_iter().filter(|&w| w >= first).collect();
                 let mut span = vec![first];
                 if slots::takes_phrase(&s.ty) {
                     // Extend over consecutive tokens (left-over or stopwords in between).
@@ -628,7 +757,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, vocab: &[String]) -
                     .map(|t| t.text.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                if slots::is_identifier_type(&s.ty)
+                if cued_first.is_none()
                     && span
                         .iter()
                         .all(|&j| vocab.binary_search(&a.words[j].canon).is_ok())
@@ -658,6 +787,14 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, vocab: &[String]) -
                 .filter(|i| !used_words.contains(i))
                 .filter(|&i| looks_like_file_name(&a.tokens[a.words[i].token].text))
                 .find(|&i| word_cued_by(a, a.words[i].token, &s.cues, 1))
+        } else if slots::takes_phrase(&s.ty) && s.cue_only() {
+            // A cue-only phrase ("echo ok", "message fix typo") takes the words right after
+            // its cue, whether or not they are vocabulary, up to a glue word.
+            if let Some(text) = cued_phrase(a, &s.cues, mod_words, &mut used_words) {
+                vals.insert(s.name.clone(), Bound::Words(text));
+                continue;
+            }
+            None
         } else {
             None
         };
@@ -680,14 +817,227 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, vocab: &[String]) -
         used_mentions: used,
         used_words,
         guessed_words,
+        command_mentions,
         missing,
     }
+}
+
+/// Bind a `cmdline` slot: a command typed inside the request ("alias gs for git status",
+/// "repeat 3 curl -s http://x"). It starts at the script pass 2 gave the slot, or else at
+/// the earliest left-over word or name-like value (one right after a cue first, when the
+/// slot has cues), and runs over the following left-over words, unused values and common
+/// sub-commands ("cargo *run*"). Words the recipe itself uses, glue words and values
+/// bound elsewhere end it.
+fn bind_command(
+    a: &Analysis,
+    s: &super::schema::Slot,
+    vals: &HashMap<String, Bound>,
+    used: &mut HashSet<usize>,
+    leftovers: &[usize],
+    subcommands: &[String],
+    used_words: &mut HashSet<usize>,
+) -> Option<Bound> {
+    let word_at = |tok: usize, used_words: &HashSet<usize>| {
+        leftovers
+            .iter()
+            .copied()
+            .find(|&w| a.words[w].token == tok && !used_words.contains(&w))
+    };
+    let mention_at = |tok: usize, used: &HashSet<usize>| {
+        (0..a.mentions.len()).find(|&i| a.mentions[i].first == tok && !used.contains(&i))
+    };
+    let mention_is_command =
+        |i: usize| (a.mentions[i].first..=a.mentions[i].last).all(|t| command_token(&a.tokens[t]));
+    let (mut start, mut end, mut taken_mentions) = match vals.get(&s.name) {
+        Some(Bound::Mention(i)) => (a.mentions[*i].first, a.mentions[*i].last, vec![*i]),
+        Some(_) => return None,
+        None => {
+            // Candidate starts, as token positions.
+            let mut starts: Vec<usize> = leftovers
+                .iter()
+                .copied()
+                .filter(|w| !used_words.contains(w))
+                .map(|w| a.words[w].token)
+                .filter(|&t| command_token(&a.tokens[t]))
+                .collect();
+            starts.extend(
+                (0..a.mentions.len())
+                    .filter(|i| !used.contains(i))
+                    .filter(|&i| slots::fit(&s.ty, a.mentions[i].kind) != slots::Fit::No)
+                    .filter(|&i| !is_implicit_here(a, &a.mentions[i]))
+                    .filter(|&i| mention_is_command(i))
+                    .map(|i| a.mentions[i].first),
+            );
+            starts.sort_unstable();
+            let cued = starts
+                .iter()
+                .copied()
+                .find(|&t| word_cued_by(a, t, &s.cues, 1));
+            let tok = match cued {
+                Some(t) => t,
+                None if s.cue_only() => return None,
+                None => *starts.first()?,
+            };
+            match mention_at(tok, used) {
+                Some(i) => (tok, a.mentions[i].last, vec![i]),
+                None => (tok, tok, Vec::new()),
+            }
+        }
+    };
+    used.extend(taken_mentions.iter().copied());
+    let mut taken_words: Vec<usize> = (start..=end)
+        .filter_map(|t| word_at(t, used_words))
+        .collect();
+    // A value bound by type may be the middle of the command ("for git lg2": `lg2` is the
+    // name-like part): take the left-over words right before it too.
+    while start > 0 {
+        let prev = start - 1;
+        if let Some(i) = (0..a.mentions.len()).find(|&i| {
+            a.mentions[i].last == prev
+                && !used.contains(&i)
+                && !is_implicit_here(a, &a.mentions[i])
+                && mention_is_command(i)
+        }) {
+            taken_mentions.push(i);
+            used.insert(i);
+            start = a.mentions[i].first;
+            continue;
+        }
+        match word_at(prev, used_words).filter(|_| command_token(&a.tokens[prev])) {
+            Some(w) => {
+                taken_words.push(w);
+                start = prev;
+            }
+            None => break,
+        }
+    }
+    // Sub-command words the recipe also uses ("run", "test") continue a command only
+    // when glue or the end of the request follows them: "cargo run with X" but not
+    // "retry ./x every 5s".
+    let subcommand_at = |tok: usize| {
+        let w = (0..a.words.len()).find(|&w| a.words[w].token == tok)?;
+        let word = &a.words[w];
+        let glue_after = a.tokens.get(tok + 1).is_none_or(|t| {
+            let next = t.text.to_lowercase();
+            crate::nlu::mention::is_preposition(&next)
+                || crate::nlu::extract::is_english_glue(&next)
+        });
+        (subcommands.contains(&word.lower) && glue_after).then_some(w)
+    };
+    loop {
+        let next = end + 1;
+        if next >= a.tokens.len() {
+            break;
+        }
+        if let Some(i) = mention_at(next, used)
+            .filter(|&i| mention_is_command(i) && !is_implicit_here(a, &a.mentions[i]))
+        {
+            taken_mentions.push(i);
+            used.insert(i);
+            end = a.mentions[i].last;
+            continue;
+        }
+        let word = word_at(next, used_words)
+            .or_else(|| subcommand_at(next))
+            .filter(|_| command_token(&a.tokens[next]));
+        match word {
+            Some(w) => {
+                taken_words.push(w);
+                end = next;
+            }
+            None => break,
+        }
+    }
+    used_words.extend(taken_words);
+    Some(Bound::Command(
+        a.tokens[start..=end]
+            .iter()
+            .map(|t| (t.text.clone(), t.is_quoted()))
+            .collect(),
+    ))
+}
+
+/// The run of plain words (at most four) right after one of `cues`: not values, not glue
+/// words or prepositions, not modifier cue words. Marks them used.
+fn cued_phrase(
+    a: &Analysis,
+    cues: &[String],
+    mod_words: &HashSet<&str>,
+    used_words: &mut HashSet<usize>,
+) -> Option<String> {
+    const LONGEST: usize = 4;
+    let phrase_word = |w: usize| {
+        let word = &a.words[w];
+        !used_words.contains(&w)
+            && !crate::nlu::mention::is_preposition(&word.lower)
+            && !crate::nlu::extract::is_english_glue(&word.lower)
+            && !mod_words.contains(word.canon.as_str())
+            && word.lower.chars().any(|c| c.is_alphanumeric())
+    };
+    let first = (0..a.words.len()).filter(|&w| phrase_word(w)).find(|&w| {
+        word_cued(a, a.words[w].token, cues, 1, false) && !cues.contains(&a.words[w].lower)
+    })?;
+    let mut span = vec![first];
+    for w in first + 1..a.words.len() {
+        let last = a.words[*span.last().unwrap()].token;
+        if span.len() == LONGEST || a.words[w].token != last + 1 || !phrase_word(w) {
+            break;
+        }
+        span.push(w);
+    }
+    let (from, to) = (a.words[span[0]].token, a.words[*span.last().unwrap()].token);
+    used_words.extend(span);
+    Some(
+        a.tokens[from..=to]
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+/// Whether a token can be inserted into a command as typed: quoted tokens (re-quoted when
+/// rendered) and unquoted words free of shell syntax other than globs and `$NAME`.
+fn command_token(t: &crate::nlu::Token) -> bool {
+    if t.is_quoted() {
+        return true;
+    }
+    let text = t.text.as_str();
+    let var = text.strip_prefix('$').is_some_and(|v| {
+        let v = v.trim_start_matches('{').trim_end_matches('}');
+        !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    });
+    var || text.chars().all(|c| {
+        c.is_alphanumeric()
+            || matches!(
+                c,
+                '_' | '-'
+                    | '.'
+                    | '/'
+                    | '~'
+                    | ':'
+                    | '='
+                    | '@'
+                    | '%'
+                    | '+'
+                    | ','
+                    | '*'
+                    | '?'
+                    | '['
+                    | ']'
+            )
+    })
 }
 
 /// Whether one of `cues` (single words) is among the `reach` words before token `tok`,
 /// articles skipped, or is a kind word right after it ("the full feature"), the way a
 /// mention's cues are read.
 fn word_cued_by(a: &Analysis, tok: usize, cues: &[String], reach: usize) -> bool {
+    word_cued(a, tok, cues, reach, true)
+}
+
+/// [`word_cued_by`], optionally without kind words after the word.
+fn word_cued(a: &Analysis, tok: usize, cues: &[String], reach: usize, after: bool) -> bool {
     let before = a.tokens[..tok]
         .iter()
         .rev()
@@ -695,11 +1045,26 @@ fn word_cued_by(a: &Analysis, tok: usize, cues: &[String], reach: usize) -> bool
         .filter(|w| !crate::nlu::extract::is_article(w))
         .take(reach)
         .any(|w| cues.contains(&w));
-    let after = a.tokens.get(tok + 1).is_some_and(|t| {
-        let w = t.text.to_lowercase();
-        !crate::nlu::mention::is_preposition(&w) && cues.contains(&w)
-    });
-    before || after
+    let kind_after = after
+        && a.tokens.get(tok + 1).is_some_and(|t| {
+            let w = t.text.to_lowercase();
+            !crate::nlu::mention::is_preposition(&w) && cues.contains(&w)
+        });
+    before || kind_after
+}
+
+/// A path that names something to run: `./deploy.sh`, `bin/check`, `~/tools/x.py`.
+fn looks_like_script(text: &str) -> bool {
+    const SCRIPT_EXTS: &[&str] = &["sh", "bash", "zsh", "fish", "py", "rb", "pl", "js", "php"];
+    let base = text.rsplit('/').next().unwrap_or(text);
+    let ext_is_script = base
+        .rsplit_once('.')
+        .is_some_and(|(stem, ext)| !stem.is_empty() && SCRIPT_EXTS.contains(&ext));
+    !text.ends_with('/')
+        && (text.starts_with("./")
+            || text.starts_with("../")
+            || text.contains("bin/")
+            || ext_is_script)
 }
 
 /// A plain word that can name a file or folder (`docs`, `build-output`), not a phrase.
@@ -724,6 +1089,7 @@ fn render_with(
         match vals.get(name)? {
             Bound::Mention(i) => slots::render_mention(ty, fmt, &a.mentions[*i], target),
             Bound::Words(w) => slots::render_words(ty, fmt, w, target),
+            Bound::Command(parts) => Some(slots::render_command(parts, fmt, target)),
             Bound::Raw(raw) if depth < 4 => {
                 render_with(raw, vals, types, a, target, depth + 1).ok()
             }
@@ -756,6 +1122,13 @@ fn render_display(
                 }
             }
             Bound::Words(w) => Some(w.clone()),
+            Bound::Command(parts) => Some(
+                parts
+                    .iter()
+                    .map(|(t, _)| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
             Bound::Raw(raw) => Some(raw.clone()),
         }
     };
@@ -815,10 +1188,7 @@ mod tests {
         };
         let remote = |text: &str| {
             let a = analyze(text, &lex, false);
-            match bind(&recipe, &a, &HashSet::new(), &lex.vocab)
-                .vals
-                .get("remote")
-            {
+            match bind(&recipe, &a, &HashSet::new(), &lex).vals.get("remote") {
                 Some(Bound::Words(w)) => w.clone(),
                 Some(Bound::Raw(r)) => format!("default {r}"),
                 other => format!("{other:?}"),
@@ -864,10 +1234,7 @@ mod tests {
         };
         let dir = |text: &str| {
             let a = analyze(text, &lex, false);
-            match bind(&recipe, &a, &HashSet::new(), &lex.vocab)
-                .vals
-                .get("dir")
-            {
+            match bind(&recipe, &a, &HashSet::new(), &lex).vals.get("dir") {
                 Some(Bound::Words(w)) => w.clone(),
                 Some(Bound::Raw(r)) => format!("default {r}"),
                 other => format!("{other:?}"),
@@ -910,9 +1277,66 @@ mod tests {
             phrasings: vec![],
         };
         let a = analyze("run make install", &lex, false);
-        let b = bind(&recipe, &a, &HashSet::new(), &lex.vocab);
+        let b = bind(&recipe, &a, &HashSet::new(), &lex);
         assert!(matches!(b.vals.get("pkg"), Some(Bound::Words(w)) if w == "make"));
         assert_eq!(b.guessed_words.len(), 1);
+    }
+
+    #[test]
+    fn command_slots_take_the_command_as_typed() {
+        use crate::context::{Os, Shell};
+        use crate::kb::schema::Slot;
+        use crate::nlu::{analyze, Lexicon};
+        let lex = Lexicon {
+            vocab: ["alia", "git", "session", "status"]
+                .map(String::from)
+                .to_vec(),
+            stop: ["for", "just", "this"].map(String::from).into(),
+            ..Default::default()
+        };
+        let slot = |name: &str, ty: &str, cues: &[&str]| Slot {
+            name: name.into(),
+            ty: ty.into(),
+            cues: cues.iter().map(|c| c.to_string()).collect(),
+            default: None,
+            optional: false,
+        };
+        let recipe = Recipe {
+            id: "t.alias".into(),
+            slots: vec![
+                slot("name", "name", &["alias"]),
+                slot("cmd", "cmdline", &["for"]),
+            ],
+            run: [("any".to_string(), "alias {name}={cmd}".to_string())].into(),
+            explain: String::new(),
+            risk: None,
+            os: vec![],
+            shells: vec![],
+            tools: vec![],
+            mods: vec![],
+            avoid: vec![],
+            vocab: vec!["alia".into(), "session".into()],
+            phrasings: vec![],
+        };
+        let target = Target {
+            shell: Shell::Bash,
+            os: Os::Linux,
+        };
+        let cmd = |text: &str| {
+            let a = analyze(text, &lex, false);
+            let b = bind(&recipe, &a, &HashSet::new(), &lex);
+            match b.vals.get("cmd") {
+                Some(Bound::Command(parts)) => slots::render_command(parts, None, target),
+                other => format!("{other:?}"),
+            }
+        };
+        // Known words, a flag and an unknown word all belong to the command.
+        assert_eq!(cmd("alias gs for git status -sb"), "git status -sb");
+        assert_eq!(cmd("alias gl for git lg2 just for this session"), "git lg2");
+        // Quoted parts stay inert.
+        assert_eq!(cmd("alias hi for echo 'a $(b)'"), "echo 'a $(b)'");
+        // Shell syntax typed bare ends the command.
+        assert_eq!(cmd("alias x for ls;rm"), "None");
     }
 
     #[test]
@@ -1011,6 +1435,17 @@ mod tests {
             let score = lexical_scores(&kb, &a, &ctx)[0];
             assert!((score - 1.0).abs() < 1e-5, "{request:?}: {score}");
         }
+    }
+
+    #[test]
+    fn scripts_are_paths_to_run() {
+        assert!(looks_like_script("./deploy.sh"));
+        assert!(looks_like_script("../tools/run"));
+        assert!(looks_like_script("worker.py"));
+        assert!(looks_like_script("~/bin/backup"));
+        assert!(!looks_like_script("/mnt/backup"));
+        assert!(!looks_like_script("src/"));
+        assert!(!looks_like_script("notes.txt"));
     }
 
     #[test]

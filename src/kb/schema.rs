@@ -211,7 +211,16 @@ pub struct Mod {
 
 /// Phrasing symbols that stand for any of several request symbols, in full: a `files` slot
 /// takes a path (`notes.txt`) as readily as a pattern (`*.tmp`).
-pub const SYMBOL_ALIASES: &[(&str, &[&str])] = &[("#files", &["#glob", "#path"])];
+pub const SYMBOL_ALIASES: &[(&str, &[&str])] = &[
+    ("#files", &["#glob", "#path"]),
+    (
+        "#value",
+        &[
+            "#str", "#url", "#path", "#name", "#num", "#host", "#version", "#glob", "#port",
+            "#commit", "#var", "#size", "#time", "#date",
+        ],
+    ),
+];
 
 /// Slot types and the example value used when a phrasing is shown to an encoder.
 pub const SLOT_TYPES: &[(&str, &str, &str)] = &[
@@ -227,6 +236,8 @@ pub const SLOT_TYPES: &[(&str, &str, &str)] = &[
     ("text", "#str", "'hello world'"),
     ("pattern", "#str", "TODO"),
     ("cmd", "#path", "./script.sh"),
+    // A whole command typed inside the request: "alias gs for git status".
+    ("cmdline", "#path", "./build.sh"),
     ("size", "#size", "100MB"),
     ("age", "#time", "7 days"),
     ("duration", "#time", "5 minutes"),
@@ -251,6 +262,7 @@ pub const SLOT_TYPES: &[(&str, &str, &str)] = &[
     ("assign", "#assign", "DEBUG=1"),
     ("flag", "#flag", "-v"),
     ("words", "#str", "hello world"),
+    ("value", "#value", "http://localhost:8000"),
 ];
 
 pub fn slot_type(ty: &str) -> Option<(&'static str, &'static str)> {

@@ -327,7 +327,6 @@ const BARE_FILES: &[&str] = &[
     "passwd",
     "shadow",
     "sudoers",
-    "crontab",
     "resolv.conf",
 ];
 
@@ -766,7 +765,16 @@ impl<'a> Scanner<'a> {
         if SHELL_VAR.is_match(text) {
             return Some(self.make(Kind::EnvVar, i, i, Value::Text));
         }
-        if ENV_VAR.is_match(text) && text.len() >= 2 && (text.contains('_') || is_known_env(text)) {
+        let beside_var_word = [i.wrapping_sub(1), i + 1].iter().any(|&j| {
+            matches!(
+                self.word(j),
+                Some("variable" | "var" | "env" | "environment" | "envvar")
+            )
+        });
+        if ENV_VAR.is_match(text)
+            && text.len() >= 2
+            && (text.contains('_') || is_known_env(text) || beside_var_word)
+        {
             return Some(self.make(Kind::EnvVar, i, i, Value::Text));
         }
         if FLAG.is_match(text) {
@@ -1020,7 +1028,10 @@ impl<'a> Scanner<'a> {
                 | "download"
                 | "downloads"
         );
-        if next_is_folder && !descriptive && !known_word(w)
+        // A plural before a folder word names it even when it is vocabulary too: "the
+        // photos dir", "the docs folder".
+        let plural = w.len() > 3 && w.ends_with('s') && !w.ends_with("ss");
+        if next_is_folder && !descriptive && (!known_word(w) || plural)
             || prev_is_folder
                 && !matches!(
                     w,
@@ -1078,7 +1089,7 @@ impl<'a> Scanner<'a> {
 }
 
 /// Function words that are never names even when the KB vocabulary lacks them.
-fn is_english_glue(w: &str) -> bool {
+pub fn is_english_glue(w: &str) -> bool {
     matches!(
         w,
         "i" | "me"
@@ -1358,6 +1369,27 @@ mod tests {
             scan("search for 'quarterly report'"),
             [(Kind::Quoted, "quarterly report".into())]
         );
+    }
+
+    #[test]
+    fn capitals_next_to_a_variable_word_are_variables() {
+        assert_eq!(
+            scan("is the CI variable set"),
+            [(Kind::EnvVar, "CI".into())]
+        );
+        assert_eq!(scan("unset env FOO"), [(Kind::EnvVar, "FOO".into())]);
+    }
+
+    #[test]
+    fn plural_words_before_folder_words_are_folders() {
+        // Every plain word is "known" to this scanner, yet these name folders.
+        assert_eq!(
+            scan("copy the photos dir to /mnt"),
+            [(Kind::Path, "photos".into()), (Kind::Path, "/mnt".into())]
+        );
+        assert_eq!(scan("the docs folder"), [(Kind::Path, "docs".into())]);
+        // Descriptions stay words.
+        assert_eq!(scan("the build dir"), []);
     }
 
     #[test]

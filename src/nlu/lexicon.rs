@@ -25,6 +25,10 @@ pub struct LexiconSource {
     /// Common misspellings the edit-distance correction would get wrong.
     #[serde(default)]
     pub misspellings: HashMap<String, String>,
+    /// Sub-command words ("run", "test") that continue a command typed inside a request
+    /// ("cargo run") even though recipes use them as words too.
+    #[serde(default)]
+    pub subcommands: Vec<String>,
 }
 
 /// The compiled lexicon used at run time (and by the build script).
@@ -39,6 +43,9 @@ pub struct Lexicon {
     /// Place phrases (lower-case, space-separated words) → path.
     pub places: Vec<(Vec<String>, String)>,
     pub misspellings: HashMap<String, String>,
+    /// Sub-command words that may continue a typed command (see `LexiconSource`).
+    #[serde(default)]
+    pub subcommands: Vec<String>,
     /// Every canonical word the knowledge base knows; typo correction targets.
     pub vocab: Vec<String>,
 }
@@ -88,6 +95,7 @@ impl Lexicon {
             filetypes: src.filetypes,
             places,
             misspellings: src.misspellings,
+            subcommands: src.subcommands.iter().map(|w| w.to_lowercase()).collect(),
             vocab: Vec::new(),
         }
     }

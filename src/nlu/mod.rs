@@ -224,6 +224,10 @@ fn expand_word(lower: &str, lexicon: &Lexicon) -> Vec<String> {
     if let Some(exp) = lexicon.abbrev.get(base) {
         return exp.split_whitespace().map(str::to_string).collect();
     }
+    // A stopword is never a typo ("just" must not become "rust").
+    if lexicon.is_stop(base) {
+        return vec![base.to_string()];
+    }
     if let Some(fixed) = lexicon.correct(base) {
         if let Some(exp) = lexicon.abbrev.get(&fixed) {
             return exp.split_whitespace().map(str::to_string).collect();
@@ -277,6 +281,13 @@ mod tests {
         // Only whole, unquoted words: a quoted phrase stays a value.
         let a = analyze("grep 'how many' notes", &lexicon(), false);
         assert_eq!(a.mentions[0].text, "how many");
+        // Stopwords are never "corrected" into vocabulary words.
+        let mut l = lexicon();
+        l.stop.insert("just".into());
+        l.vocab.push("rust".into());
+        l.vocab.sort();
+        let a = analyze("just commit", &l, false);
+        assert_eq!(a.words[0].lower, "just");
         // A partial phrase is left alone.
         assert_eq!(canon("how do"), ["how", "do"]);
     }
