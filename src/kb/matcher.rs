@@ -697,24 +697,13 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon) 
         ) {
             vals.insert(s.name.clone(), cmd);
             let taken: Vec<usize> = used_words.difference(&words_before).copied().collect();
-            let swallowed_values = used.len() > before.len();
-            // A command found only by position and made of vocabulary words alone is a
-            // guess ("show the reflog" is no command to echo).
-            let cued = s.cues.iter().any(|_| {
-                taken
-                    .iter()
-                    .map(|&w| a.words[w].token)
-                    .min()
-                    .is_some_and(|t| word_cued_by(a, t, &s.cues, 1))
-            });
-            let known = taken
-                .iter()
-                .all(|&w| vocab.binary_search(&a.words[w].canon).is_ok());
-            if !cued
-                && !swallowed_values
-                && known
-                && !matches!(before_binding.get(&s.name), Some(Bound::Mention(_)))
-            {
+            // A command is certain when it starts at a script or right after its cue ("run
+            // X", "time X"); found only by position it is a guess ("convert 2024-06-01 …"
+            // is no command to time), and its words stay unexplained.
+            let script = matches!(before_binding.get(&s.name), Some(Bound::Mention(_)));
+            let cued = command_start(a, &used_words, &words_before, &used, &before)
+                .is_some_and(|t| word_cued_by(a, t, &s.cues, 1));
+            if !cued && !script {
                 guessed_words.extend(taken);
             }
         }
@@ -994,6 +983,21 @@ fn cued_phrase(
             .collect::<Vec<_>>()
             .join(" "),
     )
+}
+
+/// The first token of what a command binding took: its earliest new word or value.
+fn command_start(
+    a: &Analysis,
+    used_words: &HashSet<usize>,
+    words_before: &HashSet<usize>,
+    used: &HashSet<usize>,
+    before: &HashSet<usize>,
+) -> Option<usize> {
+    let words = used_words
+        .difference(words_before)
+        .map(|&w| a.words[w].token);
+    let values = used.difference(before).map(|&i| a.mentions[i].first);
+    words.chain(values).min()
 }
 
 /// Whether a token can be inserted into a command as typed: quoted tokens (re-quoted when

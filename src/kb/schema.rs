@@ -261,6 +261,7 @@ pub const SLOT_TYPES: &[(&str, &str, &str)] = &[
     ("var", "#var", "API_URL"),
     ("assign", "#assign", "DEBUG=1"),
     ("flag", "#flag", "-v"),
+    ("tz", "#tz", "Europe/Berlin"),
     ("words", "#str", "hello world"),
     ("value", "#value", "http://localhost:8000"),
 ];

@@ -127,6 +127,7 @@ pub fn fit(ty: &str, kind: Kind) -> Fit {
             &[Flag, Mode, Signal, Range, Ext],
         ),
         "flag" => (&[Flag], &[]),
+        "tz" => (&[TimeZone], &[]),
         _ => (&[], &[]),
     };
     if primary.contains(&kind) {
@@ -149,6 +150,11 @@ pub struct Target {
 pub fn render_mention(ty: &str, fmt: Option<&str>, m: &Mention, t: Target) -> Option<String> {
     let sh = t.shell;
     let text = m.text.as_str();
+    // Unquoted text, for values spliced inside a quoted argument (`-d 'TZ="…" 2024-06-01
+    // 15:00'`): only kinds whose recognisers admit no shell syntax at all.
+    if fmt == Some("raw") {
+        return matches!(m.kind, Kind::Date | Kind::Clock | Kind::TimeZone).then(|| m.text.clone());
+    }
     match ty {
         "size" => render_size(&m.value, fmt),
         "age" | "duration" => render_duration(&m.value, fmt, t),
@@ -232,6 +238,23 @@ pub fn render_mention(ty: &str, fmt: Option<&str>, m: &Mention, t: Target) -> Op
             _ => render_text(text, fmt, sh),
         }),
         "clock" => render_clock(text, fmt),
+        // The `date -j -f` format that parses this value on BSD/macOS.
+        "date" if fmt == Some("bsdparse") => {
+            let colons = text.matches(':').count();
+            let f = match (m.kind, text.contains('-') || text.contains('/'), colons) {
+                (Kind::Clock, _, 2) | (_, false, 2) => "%H:%M:%S",
+                (Kind::Clock, _, _) | (_, false, _) => "%H:%M",
+                (_, true, 0) => "%Y-%m-%d",
+                (_, true, 1) => "%Y-%m-%d %H:%M",
+                _ => "%Y-%m-%d %H:%M:%S",
+            };
+            let f = if text.contains('/') {
+                f.replace('-', "/")
+            } else {
+                f.to_string()
+            };
+            Some(quote(&f, sh))
+        }
         _ => Some(render_text(text, fmt, sh)),
     }
 }
@@ -502,8 +525,16 @@ fn render_duration(v: &Value, fmt: Option<&str>, t: Target) -> Option<String> {
             },
             Some("find_within") => format!("-mtime -{}", (-d + 1).max(1)),
             Some("git") | Some("since") => quote(day_word(d), sh),
+            // Today is no offset: `date` alone says it.
+            Some("gnudate") | Some("gnudate_ahead") | Some("bsddate") | Some("bsddate_ahead")
+                if d == 0 =>
+            {
+                return None
+            }
             Some("gnudate") => quote(day_word(d), sh),
-            Some("bsddate") => format!("-v{}{}d", if d < 0 { "-" } else { "+" }, d.abs()),
+            Some("bsddate") | Some("bsddate_ahead") => {
+                format!("-v{}{}d", if d < 0 { "-" } else { "+" }, d.abs())
+            }
             Some("days") => d.abs().to_string(),
             _ => quote(day_word(d), sh),
         });
@@ -841,6 +872,35 @@ mod tests {
         assert_eq!(render_mention("ext", Some("ext"), &m, T).unwrap(), "webp");
         // In a path slot it stays a dotfile.
         assert_eq!(render_mention("path", None, &m, T).unwrap(), ".webp");
+    }
+
+    #[test]
+    fn dates_for_bsd_and_inside_quotes() {
+        let m = mention(Kind::Date, "2024-06-01 15:00", Value::Text);
+        assert_eq!(
+            render_mention("date", Some("bsdparse"), &m, T).unwrap(),
+            "'%Y-%m-%d %H:%M'"
+        );
+        assert_eq!(
+            render_mention("date", None, &m, T).unwrap(),
+            "'2024-06-01 15:00'"
+        );
+        assert_eq!(
+            render_mention("date", Some("raw"), &m, T).unwrap(),
+            "2024-06-01 15:00"
+        );
+        let m = mention(Kind::Date, "2024-12-25", Value::Text);
+        assert_eq!(
+            render_mention("date", Some("bsdparse"), &m, T).unwrap(),
+            "%Y-%m-%d"
+        );
+        // Raw text only for kinds that cannot carry shell syntax.
+        let m = mention(Kind::Quoted, "x'; rm -rf ~", Value::Text);
+        assert_eq!(render_mention("date", Some("raw"), &m, T), None);
+        let d = |d| render_duration(&Value::Day(d), Some("bsddate_ahead"), T);
+        assert_eq!(d(1).unwrap(), "-v+1d");
+        assert_eq!(d(-1).unwrap(), "-v-1d");
+        assert_eq!(d(0), None);
     }
 
     #[test]

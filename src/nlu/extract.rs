@@ -65,6 +65,10 @@ re!(
 );
 re!(FILE_EXT, r"^[^/\s]*[^./\s]\.([A-Za-z0-9]{1,10})$");
 re!(DOTFILE, r"^\.[A-Za-z0-9_][A-Za-z0-9_.-]*$");
+re!(
+    IANA_ZONE,
+    r"^(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc)/[A-Za-z_+-]+(?:/[A-Za-z_]+)?$"
+);
 
 /// Top-level domains that mark a host name (rather than a file with that extension).
 const TLDS: &[&str] = &[
@@ -783,6 +787,9 @@ impl<'a> Scanner<'a> {
         if text.contains('*') || text.contains('?') && text.len() > 1 {
             return Some(self.make(Kind::Glob, i, i, Value::Text));
         }
+        if let Some(m) = self.timezone(i) {
+            return Some(m);
+        }
         if let Some(m) = self.filetype(i) {
             return Some(m);
         }
@@ -870,6 +877,11 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let day = |d: i64| Some(self.make(Kind::Duration, i, i, Value::Day(d)));
+        // "yesterday's date" names the same day.
+        let w = w
+            .strip_suffix("'s")
+            .or_else(|| w.strip_suffix("’s"))
+            .unwrap_or(w);
         match w {
             "today" | "tonight" => return day(0),
             "yesterday" => return day(-1),
@@ -957,6 +969,31 @@ impl<'a> Scanner<'a> {
         let plural_type = w.ends_with('s') && !file_word;
         if file_word || plural_type {
             return Some(self.make(Kind::Ext, i, i, Value::Ext(exts.clone())));
+        }
+        None
+    }
+
+    /// Time zones: `Europe/Paris`, "new york", "tokyo", `PST`, `UTC`. Abbreviations count only
+    /// in capitals ("est" is a word); the mention's text is the IANA name.
+    fn timezone(&self, i: usize) -> Option<Mention> {
+        let text = self.tokens[i].text.as_str();
+        if IANA_ZONE.is_match(text) {
+            return Some(self.make(Kind::TimeZone, i, i, Value::Text));
+        }
+        for (words, zone, abbreviation) in &self.lexicon.timezones {
+            let n = words.len();
+            if i + n > self.lower.len() || !(i..i + n).all(|k| self.unquoted(k)) {
+                continue;
+            }
+            if !(0..n).all(|k| self.lower[i + k] == words[k]) {
+                continue;
+            }
+            if *abbreviation && !text.chars().all(|c| c.is_ascii_uppercase()) {
+                continue;
+            }
+            let mut m = self.make(Kind::TimeZone, i, i + n - 1, Value::Text);
+            m.text = zone.clone();
+            return Some(m);
         }
         None
     }
@@ -1390,6 +1427,40 @@ mod tests {
         assert_eq!(scan("the docs folder"), [(Kind::Path, "docs".into())]);
         // Descriptions stay words.
         assert_eq!(scan("the build dir"), []);
+    }
+
+    #[test]
+    fn time_zones_by_name_city_and_abbreviation() {
+        let toks = tokenize("convert 3pm new york time to Europe/London, or PST, not est");
+        let mut l = lex();
+        l.timezones = vec![
+            (
+                vec!["new".into(), "york".into()],
+                "America/New_York".into(),
+                false,
+            ),
+            (vec!["pst".into()], "America/Los_Angeles".into(), true),
+            (vec!["est".into()], "America/New_York".into(), true),
+        ];
+        let s = Scanner::new(&toks, &l);
+        let known = |_: &str| true;
+        let zones: Vec<String> = (0..toks.len())
+            .filter_map(|i| s.at(i, &known))
+            .filter(|m| m.kind == Kind::TimeZone)
+            .map(|m| m.text)
+            .collect();
+        assert_eq!(
+            zones,
+            ["America/New_York", "Europe/London", "America/Los_Angeles"]
+        );
+    }
+
+    #[test]
+    fn possessive_days_are_days() {
+        let toks = tokenize("yesterday's date");
+        let l = lex();
+        let s = Scanner::new(&toks, &l);
+        assert_eq!(s.at(0, &|_| true).unwrap().value, Value::Day(-1));
     }
 
     #[test]

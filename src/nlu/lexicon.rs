@@ -29,6 +29,10 @@ pub struct LexiconSource {
     /// ("cargo run") even though recipes use them as words too.
     #[serde(default)]
     pub subcommands: Vec<String>,
+    /// Places and abbreviations that name a time zone → IANA name: `"new york" =
+    /// "America/New_York"`, `PST = "America/Los_Angeles"` (abbreviations match in capitals).
+    #[serde(default)]
+    pub timezones: HashMap<String, String>,
 }
 
 /// The compiled lexicon used at run time (and by the build script).
@@ -46,6 +50,11 @@ pub struct Lexicon {
     /// Sub-command words that may continue a typed command (see `LexiconSource`).
     #[serde(default)]
     pub subcommands: Vec<String>,
+    /// Time zone phrases (lower-case words) → IANA name, and whether the phrase is an
+    /// abbreviation written in capitals (`PST`), which matches only in capitals; longest
+    /// first.
+    #[serde(default)]
+    pub timezones: Vec<(Vec<String>, String, bool)>,
     /// Every canonical word the knowledge base knows; typo correction targets.
     pub vocab: Vec<String>,
 }
@@ -83,6 +92,16 @@ impl Lexicon {
             .collect();
         // Longest phrases first so "current directory tree" wins over "current directory".
         places.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        let mut timezones: Vec<(Vec<String>, String, bool)> = src
+            .timezones
+            .iter()
+            .map(|(k, v)| {
+                let abbreviation = k.chars().all(|c| c.is_ascii_uppercase());
+                let words = k.split_whitespace().map(str::to_lowercase).collect();
+                (words, v.clone(), abbreviation)
+            })
+            .collect();
+        timezones.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         Lexicon {
             stop: src
                 .stopwords
@@ -96,6 +115,7 @@ impl Lexicon {
             places,
             misspellings: src.misspellings,
             subcommands: src.subcommands.iter().map(|w| w.to_lowercase()).collect(),
+            timezones,
             vocab: Vec::new(),
         }
     }

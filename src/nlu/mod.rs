@@ -246,7 +246,7 @@ fn symbol_kind(symbol: &str) -> Kind {
     }
     [
         Quoted, Url, Host, Path, Glob, Size, Duration, Date, Number, Range, Port, Mode, Signal,
-        Commit, Version, EnvVar, Assign, Flag, Name,
+        Commit, Version, EnvVar, Assign, Flag, TimeZone, Name,
     ]
     .into_iter()
     .find(|k| k.symbol() == symbol)
