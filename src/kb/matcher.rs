@@ -719,7 +719,12 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon) 
                 .copied()
                 .filter(|i| !used_words.contains(i))
                 .collect();
-            // A word its cue marks comes first ("to mirror"), else the first free word.
+            // A word its cue marks comes first ("to mirror"), else the first free word. Cue
+            // words themselves ("named" in "a remote named fork") are never the value.
+            let free: Vec<usize> = free
+                .into_iter()
+                .filter(|&w| !s.cues.contains(&a.words[w].lower))
+                .collect();
             let cued_first = free
                 .iter()
                 .copied()
@@ -757,6 +762,17 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon) 
                 vals.insert(s.name.clone(), Bound::Words(text));
                 continue;
             }
+        }
+        // Right after "called" / "named" any plain word is the name, vocabulary or not:
+        // "a venv called venv", "a function named up".
+        let named = (slots::is_identifier_type(&s.ty) || slots::is_path_type(&s.ty))
+            .then(|| named_word(a, &s.cues, mod_words, &used_words))
+            .flatten();
+        if let Some(i) = named {
+            used_words.insert(i);
+            let text = a.tokens[a.words[i].token].text.clone();
+            vals.insert(s.name.clone(), Bound::Words(text));
+            continue;
         }
         let cued_word = if slots::takes_words(&s.ty) && s.cue_only() && !slots::takes_phrase(&s.ty)
         {
@@ -944,6 +960,30 @@ fn bind_command(
             .map(|t| (t.text.clone(), t.is_quoted()))
             .collect(),
     ))
+}
+
+/// A plain word right after a naming cue ("called", "named") that the slot lists.
+fn named_word(
+    a: &Analysis,
+    cues: &[String],
+    mod_words: &HashSet<&str>,
+    used_words: &HashSet<usize>,
+) -> Option<usize> {
+    const NAMING: &[&str] = &["called", "named"];
+    (0..a.words.len()).find(|&w| {
+        let word = &a.words[w];
+        let tok = word.token;
+        tok > 0
+            && !used_words.contains(&w)
+            && !mod_words.contains(word.canon.as_str())
+            && !crate::nlu::mention::is_preposition(&word.lower)
+            && !crate::nlu::extract::is_english_glue(&word.lower)
+            && looks_like_file_name(&a.tokens[tok].text)
+            && {
+                let prev = a.tokens[tok - 1].text.to_lowercase();
+                NAMING.contains(&prev.as_str()) && cues.contains(&prev)
+            }
+    })
 }
 
 /// The run of plain words (at most four) right after one of `cues`: not values, not glue

@@ -85,7 +85,8 @@ pub fn fit(ty: &str, kind: Kind) -> Fit {
         "ext" => (&[Ext, Glob], &[Name, File]),
         "name" => (
             &[Name, Quoted],
-            &[File, Path, Version, Host, EnvVar, Commit, Ip],
+            // `logs` and `backups` read as file types, yet name sessions and branches too.
+            &[File, Path, Version, Host, EnvVar, Commit, Ip, Ext],
         ),
         "text" | "words" => (&[Quoted], &[Name, File, EnvVar, Version, Glob]),
         "pattern" => (

@@ -19,6 +19,7 @@ macro_rules! re {
 
 re!(URL, r"^(?i:[a-z][a-z0-9+.-]*://\S+)$");
 re!(ASSIGN, r"^[A-Za-z_][A-Za-z0-9_]*=\S*$");
+re!(QUOTED_ASSIGN, r"^[A-Za-z_][A-Za-z0-9_]*=");
 re!(
     USER_HOST,
     r"^([A-Za-z0-9._-]+)@([A-Za-z0-9._-]+)(?::(\S*))?$"
@@ -662,6 +663,9 @@ impl<'a> Scanner<'a> {
         let text = tok.text.as_str();
         let w = self.lower[i].as_str();
 
+        if tok.is_quoted() && QUOTED_ASSIGN.is_match(text) {
+            return Some(self.make(Kind::Assign, i, i, Value::Text));
+        }
         if tok.is_quoted() {
             // A quoted path or glob keeps its meaning; anything else is a quoted string.
             let kind = if text.contains('*') && !text.contains(' ') {

@@ -129,6 +129,28 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
             i += 1;
             continue;
         }
+        // A hyphenated compound the lexicon spells out ("force-delete" → "force delete")
+        // is words, not a name.
+        let compound = (!tokens[i].is_quoted() && scanner.lower[i].contains('-'))
+            .then(|| lexicon.abbrev.get(scanner.lower[i].as_str()))
+            .flatten();
+        if let Some(exp) = compound {
+            for part in exp.split_whitespace() {
+                let stop = lexicon.is_stop(part);
+                let canon = lexicon.canonical(part);
+                if !stop {
+                    terms.push(canon.clone());
+                }
+                words.push(Word {
+                    token: i,
+                    lower: part.to_string(),
+                    canon,
+                    stop,
+                });
+            }
+            i += 1;
+            continue;
+        }
         if let Some((parts, used)) = phrase_abbreviation(&scanner.lower, &tokens, i, lexicon) {
             // "how many" → "count", "get rid of" → "delete": the phrase counts as its
             // expansion, attached to its first token.
@@ -281,6 +303,13 @@ mod tests {
         // Only whole, unquoted words: a quoted phrase stays a value.
         let a = analyze("grep 'how many' notes", &lexicon(), false);
         assert_eq!(a.mentions[0].text, "how many");
+        // Hyphenated compounds the lexicon knows are words, not names.
+        let mut l = lexicon();
+        l.abbrev
+            .insert("force-delete".into(), "force delete".into());
+        let a = analyze("force-delete it", &l, false);
+        assert!(a.mentions.is_empty());
+        assert_eq!(a.words[0].lower, "force");
         // Stopwords are never "corrected" into vocabulary words.
         let mut l = lexicon();
         l.stop.insert("just".into());
