@@ -916,6 +916,7 @@ fn bind_command(
             None => break,
         }
     }
+    let mut skipped: Vec<usize> = Vec::new();
     // Sub-command words the recipe also uses ("run", "test") continue a command only
     // when glue or the end of the request follows them: "cargo run with X" but not
     // "retry ./x every 5s".
@@ -942,6 +943,22 @@ fn bind_command(
             end = a.mentions[i].last;
             continue;
         }
+        // "run sort on names.txt": "on" joins a command to the file it works on.
+        if a.tokens[next].text.eq_ignore_ascii_case("on") {
+            if let Some(i) = mention_at(next + 1, used).filter(|&i| {
+                matches!(
+                    a.mentions[i].kind,
+                    crate::nlu::Kind::File | crate::nlu::Kind::Path | crate::nlu::Kind::Glob
+                ) && mention_is_command(i)
+                    && !is_implicit_here(a, &a.mentions[i])
+            }) {
+                taken_mentions.push(i);
+                used.insert(i);
+                skipped.push(next);
+                end = a.mentions[i].last;
+                continue;
+            }
+        }
         let word = word_at(next, used_words)
             .or_else(|| subcommand_at(next))
             .filter(|_| command_token(&a.tokens[next]));
@@ -955,9 +972,9 @@ fn bind_command(
     }
     used_words.extend(taken_words);
     Some(Bound::Command(
-        a.tokens[start..=end]
-            .iter()
-            .map(|t| (t.text.clone(), t.is_quoted()))
+        (start..=end)
+            .filter(|t| !skipped.contains(t))
+            .map(|t| (a.tokens[t].text.clone(), a.tokens[t].is_quoted()))
             .collect(),
     ))
 }
@@ -1379,6 +1396,8 @@ mod tests {
         assert_eq!(cmd("alias gl for git lg2 just for this session"), "git lg2");
         // Quoted parts stay inert.
         assert_eq!(cmd("alias hi for echo 'a $(b)'"), "echo 'a $(b)'");
+        // "on" joins a command to the file it works on.
+        assert_eq!(cmd("alias s for sort on names.txt"), "sort names.txt");
         // Shell syntax typed bare ends the command.
         assert_eq!(cmd("alias x for ls;rm"), "None");
     }
