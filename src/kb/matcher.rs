@@ -791,6 +791,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon) 
                 .copied()
                 .filter(|i| !used_words.contains(i))
                 .filter(|&i| looks_like_file_name(&a.tokens[a.words[i].token].text))
+                .filter(|&i| !IN_IDIOMS.contains(&a.words[i].lower.as_str()))
                 .find(|&i| word_cued_by(a, a.words[i].token, &s.cues, 1))
         } else if slots::takes_phrase(&s.ty) && s.cue_only() {
             // A cue-only phrase ("echo ok", "message fix typo") takes the words right after
@@ -862,6 +863,10 @@ fn bind_command(
                 .iter()
                 .copied()
                 .filter(|w| !used_words.contains(w))
+                .filter(|&w| {
+                    let typed = a.tokens[a.words[w].token].text.to_lowercase();
+                    !request_verb(&a.words[w].canon, &typed)
+                })
                 .map(|w| a.words[w].token)
                 .filter(|&t| command_token(&a.tokens[t]))
                 .collect();
@@ -1112,6 +1117,46 @@ fn word_cued(a: &Analysis, tok: usize, cues: &[String], reach: usize, after: boo
             !crate::nlu::mention::is_preposition(&w) && cues.contains(&w)
         });
     before || kind_after
+}
+
+/// Words that follow "in" as an idiom, not as a folder: "in parallel", "in conflict".
+const IN_IDIOMS: &[&str] = &[
+    "parallel",
+    "order",
+    "conflict",
+    "place",
+    "background",
+    "foreground",
+    "detail",
+    "total",
+    "bulk",
+    "reverse",
+    "progress",
+    "use",
+    "sync",
+    "general",
+    "particular",
+    "case",
+    "time",
+    "full",
+    "memory",
+    "production",
+    "debug",
+    "release",
+    "json",
+    "yaml",
+    "utc",
+    "color",
+];
+
+/// Request verbs that introduce a command rather than start one ("print uptime every 10s"),
+/// except the ones that are commands themselves.
+fn request_verb(canon: &str, lower: &str) -> bool {
+    canon == "show"
+        && !matches!(
+            lower,
+            "echo" | "cat" | "ls" | "printf" | "less" | "head" | "tail"
+        )
 }
 
 /// A path that names something to run: `./deploy.sh`, `bin/check`, `~/tools/x.py`.

@@ -117,7 +117,7 @@ pub fn fit(ty: &str, kind: Kind) -> Fit {
         "commit" => (&[Commit], &[Name, Version, Path]),
         "branch" => (&[Name, Path], &[Version, Quoted]),
         "version" => (&[Version], &[Name, Number]),
-        "var" => (&[EnvVar], &[Name, Assign]),
+        "var" => (&[EnvVar], &[Name, Assign, File]),
         "assign" => (&[Assign], &[]),
         // Any single value: what a variable is set to, a list item, an argument.
         "value" => (

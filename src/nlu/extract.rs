@@ -657,6 +657,23 @@ impl<'a> Scanner<'a> {
         Rel::Unspecified
     }
 
+    /// A vocabulary word with letters swapped ("brnach"): the commonest typo, and one that
+    /// real names rarely make ("colors" is one letter from "colon", but no anagram of it).
+    fn is_transposed_word(&self, w: &str) -> bool {
+        if w.chars().count() < 5 {
+            return false;
+        }
+        let Some(fixed) = self.lexicon.correct(w) else {
+            return false;
+        };
+        let sorted = |s: &str| {
+            let mut c: Vec<char> = s.chars().collect();
+            c.sort_unstable();
+            c
+        };
+        sorted(w) == sorted(&fixed)
+    }
+
     /// Try every recogniser at token `i`; returns the mention and how many tokens it used.
     pub fn at(&self, i: usize, known_word: &dyn Fn(&str) -> bool) -> Option<Mention> {
         let tok = &self.tokens[i];
@@ -1120,12 +1137,16 @@ impl<'a> Scanner<'a> {
         }
         let after_kind_word = i > 0 && KIND_WORDS.contains(&self.lower[i - 1].as_str());
         let stop = self.lexicon.is_stop(w);
+        // A misspelt vocabulary word ("brnach") is a word, not a name, unless a kind word
+        // right before it says it is a name ("branch develp"). Short words are left alone:
+        // "main" and "alice" are names one letter away from "mail" and "alias".
         after_kind_word && !stop && !known_word(w)
             || (!stop
                 && !known_word(w)
                 && !self.lexicon.numbers.contains_key(w)
                 && w.len() > 1
-                && !is_english_glue(w))
+                && !is_english_glue(w)
+                && !self.is_transposed_word(w))
     }
 }
 
@@ -1465,6 +1486,20 @@ mod tests {
         let l = lex();
         let s = Scanner::new(&toks, &l);
         assert_eq!(s.at(0, &|_| true).unwrap().value, Value::Day(-1));
+    }
+
+    #[test]
+    fn typos_of_vocabulary_are_not_names() {
+        let toks = tokenize("switch to brnach release-2");
+        let mut l = lex();
+        l.vocab = vec!["branch".into(), "switch".into()];
+        let s = Scanner::new(&toks, &l);
+        let known = |w: &str| matches!(w, "switch" | "to" | "branch");
+        assert!(s.at(2, &known).is_none());
+        // After a kind word it stays a name.
+        let toks = tokenize("branch brnach");
+        let s = Scanner::new(&toks, &l);
+        assert_eq!(s.at(1, &known).unwrap().kind, Kind::Name);
     }
 
     #[test]

@@ -129,11 +129,12 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
             i += 1;
             continue;
         }
-        // A hyphenated compound the lexicon spells out ("force-delete" → "force delete")
-        // is words, not a name.
-        let compound = (!tokens[i].is_quoted() && scanner.lower[i].contains('-'))
-            .then(|| lexicon.abbrev.get(scanner.lower[i].as_str()))
-            .flatten();
+        // A compound the lexicon spells out ("force-delete" → "force delete", ".net" →
+        // "dotnet") is words, not a value.
+        let compound = (!tokens[i].is_quoted()
+            && scanner.lower[i].contains(|c: char| !c.is_alphanumeric()))
+        .then(|| lexicon.abbrev.get(scanner.lower[i].as_str()))
+        .flatten();
         if let Some(exp) = compound {
             for part in exp.split_whitespace() {
                 let stop = lexicon.is_stop(part);
