@@ -84,6 +84,10 @@ fn split_home(path: &str) -> (&str, &str) {
 
 /// Quote a path, keeping a leading home reference expandable.
 pub fn quote_path(path: &str, shell: Shell) -> String {
+    if path.is_empty() {
+        // An empty value must stay one (empty) argument, not vanish from the command.
+        return quote(path, shell);
+    }
     let (home, rest) = split_home(path);
     let home = if home.starts_with("${HOME}") && shell == Shell::Fish {
         // fish has no ${VAR} syntax.
@@ -104,8 +108,15 @@ fn is_glob_char(c: char) -> bool {
 /// Quote a path whose `*` and `?` should expand; every other run of characters is quoted
 /// as needed. `[...]` classes are quoted too (zsh and fish treat them differently).
 pub fn quote_glob(pattern: &str, shell: Shell) -> String {
+    if pattern.is_empty() {
+        return quote(pattern, shell);
+    }
     let (home, rest) = split_home(pattern);
-    let mut out = quote_path(home, shell);
+    let mut out = if home.is_empty() {
+        String::new()
+    } else {
+        quote_path(home, shell)
+    };
     let mut literal = String::new();
     for c in rest.chars() {
         if is_glob_char(c) {
@@ -177,6 +188,15 @@ mod tests {
         assert_eq!(quote_path("~", Bash), "~");
         assert_eq!(quote_path("~root/x", Bash), "'~root/x'");
         assert_eq!(quote_path("/tmp/$(id)", Bash), "'/tmp/$(id)'");
+    }
+
+    #[test]
+    fn empty_values_stay_one_argument() {
+        for s in Shell::ALL {
+            assert_eq!(quote("", s), "''");
+            assert_eq!(quote_path("", s), "''");
+            assert_eq!(quote_glob("", s), "''");
+        }
     }
 
     #[test]

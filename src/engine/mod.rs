@@ -8,6 +8,7 @@
 //! Engines are interchangeable behind [`Engine`]; the pipeline does not know how they work.
 
 pub mod builtin;
+pub mod remote;
 pub mod semantic;
 
 use std::time::{Duration, Instant};
@@ -155,7 +156,7 @@ pub fn suggest(request: &Request, ctx: &Context, opts: &Options<'_>) -> Suggesti
     let mut engines = Vec::new();
     let mut candidates: Vec<Candidate> = Vec::new();
 
-    for engine in select_engines(opts.engine, opts.config, &mut notes) {
+    for engine in select_engines(opts.engine, opts.config, ctx, &mut notes) {
         engines.push(engine.id());
         match engine.propose(request, ctx, opts.count.max(1), deadline) {
             Ok(found) => {
@@ -220,17 +221,41 @@ pub fn suggest(request: &Request, ctx: &Context, opts: &Options<'_>) -> Suggesti
     }
 }
 
-/// The engines to consult, best first, for an engine choice.
+/// The engines to consult, best first, for an engine choice. Later engines are only asked
+/// when earlier ones have nothing confident.
 fn select_engines(
     choice: EngineChoice,
     config: &Config,
+    ctx: &Context,
     notes: &mut Vec<String>,
 ) -> Vec<Box<dyn Engine>> {
-    let _ = (config, notes);
-    match choice {
-        EngineChoice::Builtin | EngineChoice::Auto | EngineChoice::Semantic => {
-            vec![Box::new(builtin::Builtin::lexical())]
+    let mut engines: Vec<Box<dyn Engine>> = Vec::new();
+    let semantic = match choice {
+        // `auto` honours `encoder.enabled`; asking for `semantic` by name always tries it.
+        EngineChoice::Auto => config.encoder.enabled,
+        EngineChoice::Semantic => true,
+        EngineChoice::Builtin | EngineChoice::Remote => false,
+    };
+    if semantic {
+        match crate::encoder::load(&config.encoder) {
+            Ok(scorer) => engines.push(Box::new(builtin::Builtin::with_semantic(scorer))),
+            Err(e) => notes.push(format!("encoder {e}; using lexical matching")),
         }
-        EngineChoice::Remote => Vec::new(),
     }
+    if choice != EngineChoice::Remote && engines.is_empty() {
+        engines.push(Box::new(builtin::Builtin::lexical()));
+    }
+    let wants_remote = match choice {
+        EngineChoice::Remote => true,
+        // In auto mode a server is a fallback, and only when one is configured.
+        EngineChoice::Auto => !config.remote.url.trim().is_empty(),
+        _ => false,
+    };
+    if wants_remote {
+        match remote::Remote::from_config(&config.remote, &ctx.env) {
+            Ok(r) => engines.push(Box::new(r)),
+            Err(e) => notes.push(format!("remote engine {e}")),
+        }
+    }
+    engines
 }

@@ -16,7 +16,7 @@ pub struct Input<'a> {
     pub recipe_files: Vec<(String, String)>,
 }
 
-pub fn compile(input: &Input<'_>) -> Result<Compiled, String> {
+pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
     let lex_src: LexiconSource =
         toml::from_str(input.lexicon_toml).map_err(|e| format!("lexicon.toml: {e}"))?;
     let mut lexicon = Lexicon::compile(lex_src);
@@ -54,7 +54,7 @@ pub fn compile(input: &Input<'_>) -> Result<Compiled, String> {
             }
         }
     }
-    lexicon.vocab = vocab.into_iter().collect();
+    lexicon.set_vocab(vocab);
 
     // Pass 2: recipes.
     let mut recipes = Vec::new();
@@ -147,11 +147,10 @@ pub fn compile(input: &Input<'_>) -> Result<Compiled, String> {
                 recipe_vocab.insert(w.canon.clone());
             }
             phrasing_ids.push(phrasings.len() as u32);
-            phrasings.push(Phrasing {
+            phrasings.push(Draft {
                 recipe: index,
                 text: example,
                 terms: a.terms,
-                norm: 0.0,
             });
         }
         let cue_seq = |cue: &str| -> Vec<String> {
@@ -211,40 +210,87 @@ pub fn compile(input: &Input<'_>) -> Result<Compiled, String> {
         }
     }
     let n = recipes.len().max(1) as f32;
-    let mut idf: BTreeMap<String, f32> = df
-        .into_iter()
-        .map(|(t, d)| (t, (1.0 + n / d as f32).ln()))
-        .collect();
+    // BTreeMap order = sorted terms = term ids.
+    let terms: Vec<String> = df.keys().cloned().collect();
+    for t in &terms {
+        if t.contains(['"', '\\']) || t.chars().any(char::is_control) {
+            return Err(format!(
+                "term {t:?} cannot be embedded (quotes, backslashes or control characters)"
+            ));
+        }
+    }
+    let mut idf: Vec<f32> = df.values().map(|&d| (1.0 + n / d as f32).ln()).collect();
     // A symbol that stands for several kinds weighs as little as the commonest of them when
     // nothing matches it; a match re-weighs it as the kind it matched (`matcher`).
+    let position = |t: &str| terms.binary_search_by(|x| x.as_str().cmp(t)).ok();
     for (alias, kinds) in SYMBOL_ALIASES {
-        if idf.contains_key(*alias) {
+        if let Some(a) = position(alias) {
             let w = kinds
                 .iter()
-                .filter_map(|k| idf.get(*k).copied())
+                .filter_map(|k| position(k).map(|i| idf[i]))
                 .fold(f32::INFINITY, f32::min);
             if w.is_finite() {
-                idf.insert(alias.to_string(), w);
+                idf[a] = w;
             }
         }
     }
-    for p in &mut phrasings {
-        let unique: BTreeSet<&String> = p.terms.iter().collect();
-        p.norm = unique
-            .iter()
-            .map(|t| idf.get(*t).copied().unwrap_or(0.0).powi(2))
-            .sum::<f32>()
-            .sqrt();
+    let id_of = |t: &str| {
+        terms
+            .binary_search_by(|x| x.as_str().cmp(t))
+            .expect("term indexed") as u32
+    };
+    let texts: Vec<String> = phrasings.iter().map(|p| p.text.clone()).collect();
+    let compiled_phrasings: Vec<Phrasing> = phrasings
+        .iter()
+        .map(|p| {
+            let ids: BTreeSet<u32> = p.terms.iter().map(|t| id_of(t)).collect();
+            let norm = ids
+                .iter()
+                .map(|&i| idf[i as usize].powi(2))
+                .sum::<f32>()
+                .sqrt();
+            Phrasing {
+                recipe: p.recipe,
+                terms: ids.into_iter().collect(),
+                norm,
+            }
+        })
+        .collect();
+    let meta = recipes
+        .iter()
+        .map(|r| RecipeMeta {
+            os: r.os.iter().fold(0, |m, o| m | RecipeMeta::os_bit(o)),
+            shells: r.shells.iter().fold(0, |m, s| m | RecipeMeta::shell_bit(s)),
+        })
+        .collect();
+    let mut raw = Vec::with_capacity(recipes.len());
+    for r in &recipes {
+        let json = serde_json::to_string(r).map_err(|e| format!("recipe '{}': {e}", r.id))?;
+        raw.push(serde_json::value::RawValue::from_string(json).map_err(|e| e.to_string())?);
+    }
+    for w in lexicon.vocab.iter().chain(&lexicon.stop) {
+        if w.contains(['"', '\\']) || w.chars().any(char::is_control) {
+            return Err(format!("lexicon word {w:?} cannot be embedded"));
+        }
     }
 
-    let fingerprint = fingerprint(input);
-    Ok(Compiled {
-        fingerprint,
+    Ok(CompiledOut {
+        fingerprint: fingerprint(input),
         lexicon,
-        recipes,
-        phrasings,
+        terms,
         idf,
+        phrasings: compiled_phrasings,
+        texts,
+        meta,
+        recipes: raw,
     })
+}
+
+/// A phrasing before term ids exist.
+struct Draft {
+    recipe: u32,
+    text: String,
+    terms: Vec<String>,
 }
 
 fn fingerprint(input: &Input<'_>) -> String {

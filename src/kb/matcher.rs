@@ -11,9 +11,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::schema::{Compiled, Mod, Recipe, SYMBOL_ALIASES};
+use super::schema::{Mod, Phrasing, Recipe, SYMBOL_ALIASES};
 use super::slots::{self, Fit, Target};
 use super::template;
+use super::Kb;
 use crate::context::{Context, Os, Shell};
 use crate::nlu::{Analysis, Lexicon, Mention};
 
@@ -62,108 +63,141 @@ pub fn blend(lexical: f32, semantic: Option<f32>) -> f32 {
     }
 }
 
-pub fn recipe_allowed(r: &Recipe, ctx: &Context) -> bool {
-    (r.os.is_empty() || r.os.iter().any(|o| o == ctx.os.as_str()))
-        && (r.shells.is_empty() || r.shells.iter().any(|s| s == ctx.shell.as_str()))
+fn allowed(kb: &Kb, i: usize, ctx: &Context) -> bool {
+    kb.index.meta[i].allows(ctx.os.as_str(), ctx.shell.as_str())
+}
+
+/// A request's term ids with their idf weights, and the norm of that vector.
+struct TermWeights {
+    weights: HashMap<u32, f32>,
+    norm: f32,
+}
+
+fn term_weights(kb: &Kb, terms: &[String]) -> TermWeights {
+    let ix = &kb.index;
+    let mut weights: HashMap<u32, f32> = HashMap::new();
+    for t in terms {
+        if let Some(id) = ix.term_id(t) {
+            weights.insert(id, ix.idf[id as usize]);
+        }
+    }
+    let norm = weights.values().map(|w| w * w).sum::<f32>().sqrt();
+    TermWeights { weights, norm }
+}
+
+/// Value symbols as term ids: pairs of related kinds, and symbols that stand for several
+/// kinds (`#files`).
+struct SymbolIds {
+    related: Vec<(u32, u32)>,
+    aliases: Vec<(u32, Vec<u32>)>,
+}
+
+impl SymbolIds {
+    fn of(kb: &Kb) -> SymbolIds {
+        let id = |t: &str| kb.index.term_id(t);
+        SymbolIds {
+            related: RELATED_SYMBOLS
+                .iter()
+                .filter_map(|&(a, b)| Some((id(a)?, id(b)?)))
+                .collect(),
+            aliases: SYMBOL_ALIASES
+                .iter()
+                .filter_map(|(alias, kinds)| {
+                    Some((id(alias)?, kinds.iter().filter_map(|k| id(k)).collect()))
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Lexical score of every allowed recipe (0 for the others).
-pub fn lexical_scores(kb: &Compiled, a: &Analysis, ctx: &Context) -> Vec<f32> {
-    let (weights, req_norm) = term_weights(kb, &a.terms);
-    let mut best = vec![0.0f32; kb.recipes.len()];
-    if req_norm == 0.0 {
+pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
+    let tw = term_weights(kb, &a.terms);
+    let syms = SymbolIds::of(kb);
+    let mut best = vec![0.0f32; kb.len()];
+    if tw.norm == 0.0 {
         return best;
     }
-    for p in &kb.phrasings {
-        let cos = phrasing_cos(kb, p, &weights, req_norm);
+    for p in &kb.index.phrasings {
+        let cos = phrasing_cos(&kb.index.idf, &syms, p, &tw);
         let slot = &mut best[p.recipe as usize];
         if cos > *slot {
             *slot = cos;
         }
     }
-    for (i, r) in kb.recipes.iter().enumerate() {
-        if !recipe_allowed(r, ctx) {
-            best[i] = 0.0;
+    for (i, b) in best.iter_mut().enumerate() {
+        if !allowed(kb, i, ctx) {
+            *b = 0.0;
         }
     }
     best
 }
 
 /// The lexical score of one recipe for a given list of request terms.
-fn recipe_lexical(kb: &Compiled, recipe: usize, terms: &[String]) -> f32 {
-    let (weights, req_norm) = term_weights(kb, terms);
-    if req_norm == 0.0 {
+fn recipe_lexical(kb: &Kb, recipe: usize, terms: &[String]) -> f32 {
+    let tw = term_weights(kb, terms);
+    if tw.norm == 0.0 {
         return 0.0;
     }
-    kb.recipes[recipe]
+    let syms = SymbolIds::of(kb);
+    kb.recipe(recipe)
         .phrasings
         .iter()
-        .map(|&p| phrasing_cos(kb, &kb.phrasings[p as usize], &weights, req_norm))
+        .map(|&p| phrasing_cos(&kb.index.idf, &syms, &kb.index.phrasings[p as usize], &tw))
         .fold(0.0, f32::max)
 }
 
-/// Idf weight of each distinct request term, and the norm of the request vector.
-fn term_weights<'t>(kb: &Compiled, terms: &'t [String]) -> (HashMap<&'t str, f32>, f32) {
-    let mut weights: HashMap<&str, f32> = HashMap::new();
-    for t in terms {
-        if let Some(&w) = kb.idf.get(t) {
-            weights.insert(t.as_str(), w);
-        }
-    }
-    let norm = weights.values().map(|w| w * w).sum::<f32>().sqrt();
-    (weights, norm)
-}
-
-/// Idf-weighted cosine between the request and one phrasing.
-fn phrasing_cos(
-    kb: &Compiled,
-    p: &super::schema::Phrasing,
-    weights: &HashMap<&str, f32>,
-    req_norm: f32,
-) -> f32 {
-    if p.norm == 0.0 || req_norm == 0.0 {
+/// Idf-weighted cosine between the request and one phrasing (whose term ids are distinct).
+fn phrasing_cos(idf: &[f32], syms: &SymbolIds, p: &Phrasing, tw: &TermWeights) -> f32 {
+    if p.norm == 0.0 || tw.norm == 0.0 {
         return 0.0;
     }
-    let mut seen: HashSet<&str> = HashSet::new();
     let mut dot = 0.0;
-    let mut unmatched: Vec<&str> = Vec::new();
-    for t in &p.terms {
-        if seen.insert(t.as_str()) {
-            if let Some(w) = weights.get(t.as_str()) {
-                dot += w * w;
-            } else {
-                unmatched.push(t.as_str());
-            }
+    let mut unmatched: Vec<u32> = Vec::new();
+    for &t in &p.terms {
+        match tw.weights.get(&t) {
+            Some(w) => dot += w * w,
+            None => unmatched.push(t),
         }
     }
     // A value of a related kind ("x.txt" where the phrasing has a glob) counts for
     // half, once per request value, and only if no phrasing term matched it exactly.
     // A symbol standing for several kinds (`#files`) counts in full for any of them.
-    let mut credited: HashSet<&str> = HashSet::new();
+    let mut credited: HashSet<u32> = HashSet::new();
     let mut norm2 = p.norm * p.norm;
     for t in unmatched {
-        if let Some((_, kinds)) = SYMBOL_ALIASES.iter().find(|(alias, _)| *alias == t) {
+        if let Some((_, kinds)) = syms.aliases.iter().find(|(alias, _)| *alias == t) {
             let best = kinds
                 .iter()
-                .filter(|k| !seen.contains(**k) && !credited.contains(**k))
-                .filter_map(|k| weights.get_key_value(*k))
-                .max_by(|x, y| x.1.total_cmp(y.1));
+                .filter(|k| !p.terms.contains(k) && !credited.contains(*k))
+                .filter_map(|k| tw.weights.get(k).map(|w| (*k, *w)))
+                .max_by(|x, y| x.1.total_cmp(&y.1));
             if let Some((k, w)) = best {
                 // As if the phrasing had said that kind: it weighs what it matched.
                 credited.insert(k);
                 dot += w * w;
-                let own = kb.idf.get(t).copied().unwrap_or(0.0);
+                let own = idf.get(t as usize).copied().unwrap_or(0.0);
                 norm2 += w * w - own * own;
             }
             continue;
         }
-        if let Some((other, w)) = related_symbol(t, weights) {
-            if !seen.contains(other) && credited.insert(other) {
+        let partner = syms.related.iter().find_map(|&(a, b)| {
+            let other = if a == t {
+                b
+            } else if b == t {
+                a
+            } else {
+                return None;
+            };
+            tw.weights.get(&other).map(|w| (other, *w))
+        });
+        if let Some((other, w)) = partner {
+            if !p.terms.contains(&other) && credited.insert(other) {
                 dot += 0.5 * w * w;
             }
         }
     }
-    dot / (req_norm * norm2.max(f32::EPSILON).sqrt())
+    dot / (tw.norm * norm2.max(f32::EPSILON).sqrt())
 }
 
 /// Symbols that stand for overlapping kinds of value.
@@ -182,26 +216,9 @@ const RELATED_SYMBOLS: &[(&str, &str)] = &[
     ("#str", "#path"),
 ];
 
-/// A request symbol related to phrasing symbol `t`, with its weight, if any.
-fn related_symbol<'w>(t: &str, weights: &HashMap<&'w str, f32>) -> Option<(&'w str, f32)> {
-    if !t.starts_with('#') {
-        return None;
-    }
-    RELATED_SYMBOLS.iter().find_map(|&(a, b)| {
-        let other = if a == t {
-            b
-        } else if b == t {
-            a
-        } else {
-            return None;
-        };
-        weights.get_key_value(other).map(|(k, w)| (*k, *w))
-    })
-}
-
 /// Rank, bind and render: up to `limit` proposals, best first.
 pub fn propose(
-    kb: &Compiled,
+    kb: &Kb,
     a: &Analysis,
     ctx: &Context,
     semantic: Option<&[f32]>,
@@ -209,8 +226,8 @@ pub fn propose(
 ) -> Vec<Proposal> {
     let lexical = lexical_scores(kb, a, ctx);
     let semantic_by_recipe: Option<Vec<f32>> = semantic.map(|sims| {
-        let mut best = vec![-1.0f32; kb.recipes.len()];
-        for (i, p) in kb.phrasings.iter().enumerate() {
+        let mut best = vec![-1.0f32; kb.len()];
+        for (i, p) in kb.index.phrasings.iter().enumerate() {
             if let Some(&s) = sims.get(i) {
                 let slot = &mut best[p.recipe as usize];
                 *slot = slot.max(s);
@@ -218,8 +235,8 @@ pub fn propose(
         }
         best
     });
-    let mut order: Vec<(usize, f32)> = (0..kb.recipes.len())
-        .filter(|&i| recipe_allowed(&kb.recipes[i], ctx))
+    let mut order: Vec<(usize, f32)> = (0..kb.len())
+        .filter(|&i| allowed(kb, i, ctx))
         .map(|i| {
             (
                 i,
@@ -237,8 +254,8 @@ pub fn propose(
     };
     let mut out: Vec<Proposal> = Vec::new();
     for (i, blended) in order {
-        let r = &kb.recipes[i];
-        let Some(mut p) = realise(r, a, ctx, target, &kb.lexicon) else {
+        let r = kb.recipe(i);
+        let Some(mut p) = realise(r, a, ctx, target, &kb.index.lexicon) else {
             continue;
         };
         // Words this recipe took as values (a name, a typed command) are values, not
@@ -371,7 +388,7 @@ fn realise(
     a: &Analysis,
     ctx: &Context,
     target: Target,
-    lexicon: &Lexicon,
+    lexicon: &Lexicon<'_>,
 ) -> Option<Proposal> {
     let seq = a.sequence();
     let mods = active_mods(r, &seq);
@@ -600,9 +617,8 @@ pub fn select_template(r: &Recipe, os: Os, shell: Shell) -> Option<&str> {
 }
 
 /// Bind mentions and left-over words to slots: cued values first, then by position.
-fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon) -> Binding {
-    let vocab = &lexicon.vocab;
-    let subcommands = &lexicon.subcommands;
+fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'_>) -> Binding {
+    let known = |canon: &str| lexicon.knows(canon);
     let mut vals: HashMap<String, Bound> = HashMap::new();
     let mut used: HashSet<usize> = HashSet::new();
     let mut missing = Vec::new();
@@ -686,15 +702,9 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon) 
     for s in r.slots.iter().filter(|s| s.ty == "cmdline") {
         let before = used.clone();
         let words_before = used_words.clone();
-        if let Some(cmd) = bind_command(
-            a,
-            s,
-            &vals,
-            &mut used,
-            &leftovers,
-            subcommands,
-            &mut used_words,
-        ) {
+        if let Some(cmd) =
+            bind_command(a, s, &vals, &mut used, &leftovers, lexicon, &mut used_words)
+        {
             vals.insert(s.name.clone(), cmd);
             let taken: Vec<usize> = used_words.difference(&words_before).copied().collect();
             // A command is certain when it starts at a script or right after its cue ("run
@@ -751,11 +761,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon) 
                     .map(|t| t.text.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                if cued_first.is_none()
-                    && span
-                        .iter()
-                        .all(|&j| vocab.binary_search(&a.words[j].canon).is_ok())
-                {
+                if cued_first.is_none() && span.iter().all(|&j| known(&a.words[j].canon)) {
                     guessed_words.extend(span.iter().copied());
                 }
                 used_words.extend(span);
@@ -840,7 +846,7 @@ fn bind_command(
     vals: &HashMap<String, Bound>,
     used: &mut HashSet<usize>,
     leftovers: &[usize],
-    subcommands: &[String],
+    lexicon: &Lexicon<'_>,
     used_words: &mut HashSet<usize>,
 ) -> Option<Bound> {
     let word_at = |tok: usize, used_words: &HashSet<usize>| {
@@ -933,7 +939,7 @@ fn bind_command(
             crate::nlu::mention::is_preposition(&next)
                 || crate::nlu::extract::is_english_glue(&next)
         });
-        (subcommands.contains(&word.lower) && glue_after).then_some(w)
+        (lexicon.is_subcommand(&word.lower) && glue_after).then_some(w)
     };
     loop {
         let next = end + 1;
@@ -1244,7 +1250,6 @@ fn render_display(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
     fn v(s: &str) -> Vec<String> {
         s.split_whitespace().map(str::to_string).collect()
@@ -1267,8 +1272,8 @@ mod tests {
         use crate::kb::schema::Slot;
         use crate::nlu::{analyze, Lexicon};
         let lex = Lexicon {
-            vocab: ["forc", "push", "upstream"].map(String::from).to_vec(),
-            stop: ["the", "to"].map(String::from).into(),
+            vocab: vec!["forc", "push", "upstream"],
+            stop: vec!["the", "to"],
             ..Default::default()
         };
         let slot = Slot {
@@ -1312,10 +1317,8 @@ mod tests {
         use crate::kb::schema::Slot;
         use crate::nlu::{analyze, Lexicon};
         let lex = Lexicon {
-            vocab: ["count", "doc", "fil", "parallel"]
-                .map(String::from)
-                .to_vec(),
-            stop: ["in", "the"].map(String::from).into(),
+            vocab: vec!["count", "doc", "fil", "parallel"],
+            stop: vec!["in", "the"],
             ..Default::default()
         };
         let recipe = Recipe {
@@ -1359,7 +1362,7 @@ mod tests {
         use crate::kb::schema::Slot;
         use crate::nlu::{analyze, Lexicon};
         let lex = Lexicon {
-            vocab: ["install", "mak", "run"].map(String::from).to_vec(),
+            vocab: vec!["install", "mak", "run"],
             ..Default::default()
         };
         let recipe = Recipe {
@@ -1394,10 +1397,8 @@ mod tests {
         use crate::kb::schema::Slot;
         use crate::nlu::{analyze, Lexicon};
         let lex = Lexicon {
-            vocab: ["alia", "git", "session", "status"]
-                .map(String::from)
-                .to_vec(),
-            stop: ["for", "just", "this"].map(String::from).into(),
+            vocab: vec!["alia", "git", "session", "status"],
+            stop: vec!["for", "just", "this"],
             ..Default::default()
         };
         let slot = |name: &str, ty: &str, cues: &[&str]| Slot {
@@ -1447,100 +1448,54 @@ mod tests {
         assert_eq!(cmd("alias x for ls;rm"), "None");
     }
 
+    /// Term ids for the lexical tests: 0 delet, 1 tag, 2 #version, 3 #name, 4 #glob,
+    /// 5 #path, 6 #files.
+    fn lexical_fixture() -> (Vec<f32>, SymbolIds) {
+        let idf = vec![1.0, 1.0, 1.0, 1.0, 2.0, 1.0, 1.0];
+        let syms = SymbolIds {
+            related: vec![(2, 3), (5, 4)],
+            aliases: vec![(6, vec![4, 5])],
+        };
+        (idf, syms)
+    }
+
+    fn weights(idf: &[f32], ids: &[u32]) -> TermWeights {
+        let weights: HashMap<u32, f32> = ids.iter().map(|&i| (i, idf[i as usize])).collect();
+        let norm = weights.values().map(|w| w * w).sum::<f32>().sqrt();
+        TermWeights { weights, norm }
+    }
+
+    fn phrasing(idf: &[f32], terms: &[u32]) -> Phrasing {
+        Phrasing {
+            recipe: 0,
+            terms: terms.to_vec(),
+            norm: terms
+                .iter()
+                .map(|&t| idf[t as usize].powi(2))
+                .sum::<f32>()
+                .sqrt(),
+        }
+    }
+
     #[test]
     fn related_symbols_credit_each_value_once() {
-        use crate::context::EnvView;
-        use crate::kb::schema::{Compiled, Phrasing};
-        let recipe = |id: &str| Recipe {
-            id: id.into(),
-            slots: vec![],
-            run: [("any".to_string(), "true".to_string())].into(),
-            explain: String::new(),
-            risk: None,
-            os: vec![],
-            shells: vec![],
-            tools: vec![],
-            mods: vec![],
-            avoid: vec![],
-            vocab: vec![],
-            phrasings: vec![],
-        };
-        let phrasing = |recipe: u32, terms: &[&str]| Phrasing {
-            recipe,
-            text: String::new(),
-            terms: terms.iter().map(|t| t.to_string()).collect(),
-            norm: (terms.len() as f32).sqrt(),
-        };
-        let kb = Compiled {
-            fingerprint: String::new(),
-            lexicon: Default::default(),
-            recipes: vec![recipe("tag.delete"), recipe("tag.delete_remote")],
-            phrasings: vec![
-                phrasing(0, &["delet", "tag", "#version"]),
-                // A second value slot whose symbol is related to the first one.
-                phrasing(1, &["delet", "tag", "#version", "#name"]),
-            ],
-            idf: ["delet", "tag", "#version", "#name"]
-                .iter()
-                .map(|t| (t.to_string(), 1.0))
-                .collect(),
-        };
-        let a = Analysis {
-            terms: ["delet", "tag", "#version"].map(String::from).to_vec(),
-            ..Default::default()
-        };
-        let ctx = Context::with_env(EnvView::from_pairs([("PATH", "/bin")]), None, None);
-        let scores = lexical_scores(&kb, &a, &ctx);
-        assert!((scores[0] - 1.0).abs() < 1e-6, "{scores:?}");
-        // The request's one version may not count again through the related `#name`.
-        assert!(scores[1] < scores[0], "{scores:?}");
+        let (idf, syms) = lexical_fixture();
+        let request = weights(&idf, &[0, 1, 2]);
+        let exact = phrasing_cos(&idf, &syms, &phrasing(&idf, &[0, 1, 2]), &request);
+        assert!((exact - 1.0).abs() < 1e-6, "{exact}");
+        // A second value slot whose symbol is related to the first one may not count the
+        // request's one version again.
+        let extra = phrasing_cos(&idf, &syms, &phrasing(&idf, &[0, 1, 2, 3]), &request);
+        assert!(extra < exact, "{extra}");
     }
 
     #[test]
     fn files_symbols_match_paths_and_globs_in_full() {
-        use crate::context::EnvView;
-        use crate::kb::schema::{Compiled, Phrasing};
-        let idf: BTreeMap<String, f32> = [
-            ("delet", 1.0),
-            ("#glob", 2.0),
-            ("#path", 1.0),
-            ("#files", 1.0),
-        ]
-        .iter()
-        .map(|(t, w)| (t.to_string(), *w))
-        .collect();
-        let kb = Compiled {
-            fingerprint: String::new(),
-            lexicon: Default::default(),
-            recipes: vec![Recipe {
-                id: "fs.rm".into(),
-                slots: vec![],
-                run: [("any".to_string(), "true".to_string())].into(),
-                explain: String::new(),
-                risk: None,
-                os: vec![],
-                shells: vec![],
-                tools: vec![],
-                mods: vec![],
-                avoid: vec![],
-                vocab: vec![],
-                phrasings: vec![0],
-            }],
-            phrasings: vec![Phrasing {
-                recipe: 0,
-                text: String::new(),
-                terms: vec!["delet".into(), "#files".into()],
-                norm: 2f32.sqrt(),
-            }],
-            idf,
-        };
-        let ctx = Context::with_env(EnvView::from_pairs([("PATH", "/bin")]), None, None);
-        for request in [["delet", "#glob"], ["delet", "#path"]] {
-            let a = Analysis {
-                terms: request.map(String::from).to_vec(),
-                ..Default::default()
-            };
-            let score = lexical_scores(&kb, &a, &ctx)[0];
+        let (idf, syms) = lexical_fixture();
+        // `#files` weighs as little as its commonest kind when compiled (the `#path` weight).
+        let p = phrasing(&idf, &[0, 6]);
+        for request in [[0u32, 4], [0, 5]] {
+            let score = phrasing_cos(&idf, &syms, &p, &weights(&idf, &request));
             assert!((score - 1.0).abs() < 1e-5, "{request:?}: {score}");
         }
     }

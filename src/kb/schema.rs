@@ -140,26 +140,92 @@ pub struct TestSrc {
 // Compiled form
 // ---------------------------------------------------------------------------------------
 
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Compiled {
+/// What the build script writes (`$OUT_DIR/kb.json`).
+#[derive(Debug, Serialize)]
+pub struct CompiledOut {
     /// Hash of every data file: identifies this knowledge base.
     pub fingerprint: String,
-    pub lexicon: Lexicon,
-    pub recipes: Vec<Recipe>,
+    pub lexicon: Lexicon<'static>,
+    /// Every matching term (words and value symbols), sorted; ids index into it.
+    pub terms: Vec<String>,
+    /// Inverse document frequency per term id (documents = recipes).
+    pub idf: Vec<f32>,
     /// Every phrasing, flattened; `Recipe::phrasings` indexes into it.
     pub phrasings: Vec<Phrasing>,
-    /// Inverse document frequency per term (documents = recipes).
-    pub idf: BTreeMap<String, f32>,
+    /// Phrasing texts with example values (what an encoder embeds), same order.
+    pub texts: Vec<String>,
+    /// Per recipe: where it may be offered (checked for every recipe on every request).
+    pub meta: Vec<RecipeMeta>,
+    /// Per recipe: its JSON document, parsed only when the recipe is shortlisted.
+    pub recipes: Vec<Box<serde_json::value::RawValue>>,
+}
+
+/// What the binary loads: it borrows from the embedded document, so start-up allocates
+/// almost nothing and recipes are parsed on demand.
+#[derive(Debug, Deserialize)]
+pub struct Compiled<'a> {
+    #[serde(borrow)]
+    pub fingerprint: &'a str,
+    #[serde(borrow)]
+    pub lexicon: Lexicon<'a>,
+    #[serde(borrow)]
+    pub terms: Vec<&'a str>,
+    pub idf: Vec<f32>,
+    pub phrasings: Vec<Phrasing>,
+    #[serde(borrow)]
+    pub texts: &'a serde_json::value::RawValue,
+    pub meta: Vec<RecipeMeta>,
+    #[serde(borrow)]
+    pub recipes: Vec<&'a serde_json::value::RawValue>,
+}
+
+impl Compiled<'_> {
+    /// The id of a term, if the knowledge base knows it.
+    pub fn term_id(&self, term: &str) -> Option<u32> {
+        self.terms.binary_search(&term).ok().map(|i| i as u32)
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Phrasing {
     pub recipe: u32,
-    /// The phrasing with slots filled by example values (what an encoder embeds).
-    pub text: String,
-    pub terms: Vec<String>,
+    /// Distinct term ids.
+    pub terms: Vec<u32>,
     /// Euclidean norm of the idf-weighted term vector.
     pub norm: f32,
+}
+
+/// Where a recipe may be offered: bit sets (0 = anywhere).
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
+pub struct RecipeMeta {
+    /// Bit 0 linux, bit 1 macos.
+    pub os: u8,
+    /// Bit 0 bash, bit 1 zsh, bit 2 fish.
+    pub shells: u8,
+}
+
+impl RecipeMeta {
+    pub fn os_bit(os: &str) -> u8 {
+        match os {
+            "linux" => 1,
+            "macos" => 2,
+            _ => 0,
+        }
+    }
+
+    pub fn shell_bit(shell: &str) -> u8 {
+        match shell {
+            "bash" => 1,
+            "zsh" => 2,
+            "fish" => 4,
+            _ => 0,
+        }
+    }
+
+    pub fn allows(&self, os: &str, shell: &str) -> bool {
+        (self.os == 0 || self.os & Self::os_bit(os) != 0)
+            && (self.shells == 0 || self.shells & Self::shell_bit(shell) != 0)
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]

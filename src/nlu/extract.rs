@@ -4,72 +4,10 @@
 //! more tokens. Order matters: a URL is checked before a path, a size (`50mb`) before a
 //! number, a quoted string before everything.
 
-use once_cell::sync::Lazy;
-use regex::Regex;
-
 use super::lexer::Token;
 use super::lexicon::Lexicon;
 use super::mention::{Cmp, Kind, Mention, Rel, TimeUnit, Value};
-
-macro_rules! re {
-    ($name:ident, $pat:expr) => {
-        static $name: Lazy<Regex> = Lazy::new(|| Regex::new($pat).expect(stringify!($name)));
-    };
-}
-
-re!(URL, r"^(?i:[a-z][a-z0-9+.-]*://\S+)$");
-re!(ASSIGN, r"^[A-Za-z_][A-Za-z0-9_]*=\S*$");
-re!(QUOTED_ASSIGN, r"^[A-Za-z_][A-Za-z0-9_]*=");
-re!(
-    USER_HOST,
-    r"^([A-Za-z0-9._-]+)@([A-Za-z0-9._-]+)(?::(\S*))?$"
-);
-re!(IPV4, r"^(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5}))?$");
-re!(DATE, r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$");
-re!(
-    CLOCK,
-    r"^(?i:\d{1,2}:\d{2}(?::\d{2})?(?:am|pm)?|\d{1,2}(?:am|pm))$"
-);
-re!(
-    SIZE_ONE,
-    r"^(?i)(\d+(?:\.\d+)?)([kmgt]i?b?|b|bytes?|megs?|gigs?|kilobytes?|megabytes?|gigabytes?|terabytes?)$"
-);
-re!(
-    DURATION_ONE,
-    r"^(?i)(\d+(?:\.\d+)?)(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|months?|y|yrs?|years?)$"
-);
-re!(RANGE, r"^(\d+)[-–](\d+)$");
-re!(OCTAL, r"^0?[0-7]{3}$");
-re!(
-    SYMBOLIC_MODE,
-    r"^[ugoa]*[-+=][rwxXst]+(?:,[ugoa]*[-+=][rwxXst]+)*$"
-);
-re!(
-    SIGNAL,
-    r"^(?:SIG[A-Z0-9]+|HUP|INT|QUIT|KILL|TERM|USR1|USR2|STOP|CONT|WINCH)$"
-);
-re!(COMMIT, r"^(?:[0-9a-f]{7,40}|HEAD(?:[~^]\d*)*|@\{\d+\})$");
-re!(
-    VERSION,
-    r"^(?:v\d+(?:\.\d+)*(?:[-+][\w.]+)?|\d+\.\d+\.\d+(?:[-+][\w.]+)?)$"
-);
-re!(PORT_COLON, r"^:(\d{1,5})$");
-re!(PORT_MAP, r"^(\d{1,5}):(\d{1,5})$");
-re!(NUMBER, r"^[-+]?\d+(?:\.\d+)?$");
-re!(ORDINAL, r"^(?i)(\d+)(?:st|nd|rd|th)$");
-re!(ENV_VAR, r"^\$?\{?[A-Z][A-Z0-9_]*\}?$");
-re!(SHELL_VAR, r"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$");
-re!(FLAG, r"^--?[A-Za-z][\w-]*(?:=\S*)?$");
-re!(
-    HOST,
-    r"^(?i:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+([a-z]{2,12}))$"
-);
-re!(FILE_EXT, r"^[^/\s]*[^./\s]\.([A-Za-z0-9]{1,10})$");
-re!(DOTFILE, r"^\.[A-Za-z0-9_][A-Za-z0-9_.-]*$");
-re!(
-    IANA_ZONE,
-    r"^(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc)/[A-Za-z_+-]+(?:/[A-Za-z_]+)?$"
-);
+use super::shapes;
 
 /// Top-level domains that mark a host name (rather than a file with that extension).
 const TLDS: &[&str] = &[
@@ -514,13 +452,13 @@ fn is_size_unit_word(w: &str) -> bool {
 pub struct Scanner<'a> {
     pub tokens: &'a [Token],
     pub lower: Vec<String>,
-    pub lexicon: &'a Lexicon,
+    pub lexicon: &'a Lexicon<'a>,
     /// Whether the request talks about permissions (then `640` is a mode, not a number).
     pub permission_context: bool,
 }
 
 impl<'a> Scanner<'a> {
-    pub fn new(tokens: &'a [Token], lexicon: &'a Lexicon) -> Scanner<'a> {
+    pub fn new(tokens: &'a [Token], lexicon: &'a Lexicon<'a>) -> Scanner<'a> {
         let lower: Vec<String> = tokens.iter().map(|t| lower(&t.text)).collect();
         let permission_context = lower.iter().any(|w| {
             matches!(
@@ -576,11 +514,11 @@ impl<'a> Scanner<'a> {
         if !self.unquoted(i) {
             return None;
         }
-        if NUMBER.is_match(w) {
+        if shapes::is_number(w) {
             return w.parse().ok();
         }
-        if let Some(c) = ORDINAL.captures(w) {
-            return c[1].parse().ok();
+        if let Some(n) = shapes::ordinal(w) {
+            return n.parse().ok();
         }
         self.lexicon.numbers.get(w).map(|&n| n as f64)
     }
@@ -680,7 +618,7 @@ impl<'a> Scanner<'a> {
         let text = tok.text.as_str();
         let w = self.lower[i].as_str();
 
-        if tok.is_quoted() && QUOTED_ASSIGN.is_match(text) {
+        if tok.is_quoted() && shapes::is_named_assignment(text) {
             return Some(self.make(Kind::Assign, i, i, Value::Text));
         }
         if tok.is_quoted() {
@@ -692,36 +630,36 @@ impl<'a> Scanner<'a> {
             };
             return Some(self.make(kind, i, i, Value::Text));
         }
-        if URL.is_match(text) {
+        if shapes::is_url(text) {
             return Some(self.make(Kind::Url, i, i, Value::Text));
         }
-        if ASSIGN.is_match(text) && !text.starts_with('-') {
+        if shapes::is_assignment(text) {
             return Some(self.make(Kind::Assign, i, i, Value::Text));
         }
-        if let Some(c) = USER_HOST.captures(text) {
+        if let Some((user, host, path)) = shapes::user_host(text) {
             let value = Value::UserHost {
-                user: Some(c[1].to_string()),
-                host: c[2].to_string(),
-                path: c.get(3).map(|m| m.as_str().to_string()),
+                user: Some(user.to_string()),
+                host: host.to_string(),
+                path: path.map(str::to_string),
             };
             return Some(self.make(Kind::UserHost, i, i, value));
         }
-        if let Some(c) = IPV4.captures(text) {
+        if let Some((addr, _port)) = shapes::ipv4(text) {
             let value = Value::UserHost {
                 user: None,
-                host: c[1].to_string(),
+                host: addr.to_string(),
                 path: None,
             };
             return Some(self.make(Kind::Ip, i, i, value));
         }
-        if DATE.is_match(text) {
+        if shapes::is_date(text) {
             // "2024-06-01 15:00" is one date-time.
-            if self.word(i + 1).is_some_and(|n| CLOCK.is_match(n)) {
+            if self.word(i + 1).is_some_and(shapes::is_clock) {
                 return Some(self.make(Kind::Date, i, i + 1, Value::Text));
             }
             return Some(self.make(Kind::Date, i, i, Value::Text));
         }
-        if CLOCK.is_match(w) {
+        if shapes::is_clock(w) {
             return Some(self.make(Kind::Clock, i, i, Value::Text));
         }
         if let Some(m) = self.size(i) {
@@ -730,33 +668,31 @@ impl<'a> Scanner<'a> {
         if let Some(m) = self.duration(i) {
             return Some(m);
         }
-        if let Some(c) = RANGE.captures(text) {
-            let (a, b) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0));
+        if let Some((a, b)) = shapes::range(text) {
             return Some(self.make(Kind::Range, i, i, Value::Range(a, b)));
         }
-        if let Some(c) = PORT_MAP.captures(text) {
-            let _ = c;
+        if shapes::is_port_map(text) {
             return Some(self.make(Kind::PortMap, i, i, Value::Text));
         }
-        if let Some(c) = PORT_COLON.captures(text) {
-            let n: f64 = c[1].parse().unwrap_or(0.0);
+        if let Some(p) = shapes::colon_port(text) {
+            let n: f64 = p.parse().unwrap_or(0.0);
             let mut m = self.make(Kind::Port, i, i, Value::Number(n));
-            m.text = c[1].to_string();
+            m.text = p.to_string();
             return Some(m);
         }
-        if SYMBOLIC_MODE.is_match(text) {
+        if shapes::is_symbolic_mode(text) {
             return Some(self.make(Kind::Mode, i, i, Value::Text));
         }
-        if OCTAL.is_match(text) && self.permission_context {
+        if shapes::is_octal_mode(text) && self.permission_context {
             return Some(self.make(Kind::Mode, i, i, Value::Text));
         }
-        if SIGNAL.is_match(text) {
+        if shapes::is_signal(text) {
             return Some(self.make(Kind::Signal, i, i, Value::Text));
         }
         if let Some(n) = self.number_at(i) {
             // "N to M" / "N through M" / "N-M" ranges of plain numbers.
             if matches!(self.word(i + 1), Some("to" | "through" | "thru" | "and"))
-                && self.word(i).is_some_and(|x| NUMBER.is_match(x))
+                && self.word(i).is_some_and(shapes::is_number)
                 && matches!(
                     self.word(i.saturating_sub(1)),
                     Some("lines" | "line" | "from" | "between" | "numbers" | "range")
@@ -779,15 +715,13 @@ impl<'a> Scanner<'a> {
             }
             return Some(self.make(Kind::Number, i, i, Value::Number(n)));
         }
-        if COMMIT.is_match(text)
-            && (text.starts_with("HEAD") || text.starts_with('@') || looks_like_hash(text))
-        {
+        if shapes::is_commit(text) {
             return Some(self.make(Kind::Commit, i, i, Value::Text));
         }
-        if VERSION.is_match(text) {
+        if shapes::is_version(text) {
             return Some(self.make(Kind::Version, i, i, Value::Text));
         }
-        if SHELL_VAR.is_match(text) {
+        if shapes::is_shell_var(text) {
             return Some(self.make(Kind::EnvVar, i, i, Value::Text));
         }
         let beside_var_word = [i.wrapping_sub(1), i + 1].iter().any(|&j| {
@@ -796,13 +730,13 @@ impl<'a> Scanner<'a> {
                 Some("variable" | "var" | "env" | "environment" | "envvar")
             )
         });
-        if ENV_VAR.is_match(text)
+        if shapes::is_upper_var(text)
             && text.len() >= 2
             && (text.contains('_') || is_known_env(text) || beside_var_word)
         {
             return Some(self.make(Kind::EnvVar, i, i, Value::Text));
         }
-        if FLAG.is_match(text) {
+        if shapes::is_flag(text) {
             return Some(self.make(Kind::Flag, i, i, Value::Text));
         }
         if text.contains('*') || text.contains('?') && text.len() > 1 {
@@ -830,8 +764,8 @@ impl<'a> Scanner<'a> {
         {
             return Some(self.make(Kind::Path, i, i, Value::Text));
         }
-        if let Some(c) = HOST.captures(text) {
-            let tld = c[1].to_ascii_lowercase();
+        if let Some(tld) = shapes::host_tld(text) {
+            let tld = tld.to_ascii_lowercase();
             let is_file_ext = FILE_EXTS.contains(&tld.as_str());
             if TLDS.contains(&tld.as_str()) && !is_file_ext {
                 let value = Value::UserHost {
@@ -850,13 +784,13 @@ impl<'a> Scanner<'a> {
             };
             return Some(self.make(Kind::Host, i, i, value));
         }
-        if (FILE_EXT.is_match(text) && has_known_ext(text))
-            || DOTFILE.is_match(text)
+        if (shapes::file_ext(text).is_some() && has_known_ext(text))
+            || shapes::is_dotfile(text)
             || BARE_FILES.contains(&text)
         {
             return Some(self.make(Kind::File, i, i, Value::Text));
         }
-        if FILE_EXT.is_match(text) && !text.chars().any(|c| c.is_whitespace()) {
+        if shapes::file_ext(text).is_some() {
             // name.unknownext: a file unless it looks like a host (handled above).
             return Some(self.make(Kind::File, i, i, Value::Text));
         }
@@ -871,13 +805,14 @@ impl<'a> Scanner<'a> {
         if !self.unquoted(i) {
             return None;
         }
-        let (amount, unit, last) = if let Some(c) = SIZE_ONE.captures(text) {
-            let unit = c[2].to_string();
+        let one = shapes::split_number(text).filter(|(_, u)| size_multiplier(u).is_some());
+        let (amount, unit, last) = if let Some((num, unit)) = one {
+            let unit = unit.to_string();
             // `5m` alone is ambiguous (minutes or megabytes): a size only after a comparison.
             if unit.eq_ignore_ascii_case("m") && self.size_cmp(i) == Cmp::Unspecified {
                 return None;
             }
-            (c[1].parse::<f64>().ok()?, unit, i)
+            (num.parse::<f64>().ok()?, unit, i)
         } else {
             let n = self.number_at(i)?;
             let next = self.word(i + 1)?;
@@ -909,8 +844,9 @@ impl<'a> Scanner<'a> {
             "tomorrow" => return day(1),
             _ => {}
         }
-        let (amount, unit, last) = if let Some(c) = DURATION_ONE.captures(w) {
-            (c[1].parse::<f64>().ok()?, unit_of_word(&c[2])?, i)
+        let one = shapes::split_number(w).and_then(|(n, u)| Some((n, unit_of_word(u)?)));
+        let (amount, unit, last) = if let Some((num, unit)) = one {
+            (num.parse::<f64>().ok()?, unit, i)
         } else if let Some(unit) = unit_of_word(w).filter(|_| w.len() > 2) {
             // "last week", "past hour", "an hour", "a day": one unit.
             let prev = self.word(i.wrapping_sub(1)).unwrap_or("");
@@ -989,7 +925,12 @@ impl<'a> Scanner<'a> {
         // plurals ("pdfs", "jpgs") do on their own.
         let plural_type = w.ends_with('s') && !file_word;
         if file_word || plural_type {
-            return Some(self.make(Kind::Ext, i, i, Value::Ext(exts.clone())));
+            return Some(self.make(
+                Kind::Ext,
+                i,
+                i,
+                Value::Ext(exts.iter().map(|e| e.to_string()).collect()),
+            ));
         }
         None
     }
@@ -998,7 +939,7 @@ impl<'a> Scanner<'a> {
     /// in capitals ("est" is a word); the mention's text is the IANA name.
     fn timezone(&self, i: usize) -> Option<Mention> {
         let text = self.tokens[i].text.as_str();
-        if IANA_ZONE.is_match(text) {
+        if shapes::is_iana_zone(text) {
             return Some(self.make(Kind::TimeZone, i, i, Value::Text));
         }
         for (words, zone, abbreviation) in &self.lexicon.timezones {
@@ -1013,7 +954,7 @@ impl<'a> Scanner<'a> {
                 continue;
             }
             let mut m = self.make(Kind::TimeZone, i, i + n - 1, Value::Text);
-            m.text = zone.clone();
+            m.text = zone.to_string();
             return Some(m);
         }
         None
@@ -1022,13 +963,14 @@ impl<'a> Scanner<'a> {
     /// Place words: "here", "current directory", "my home", "the root".
     fn place(&self, i: usize) -> Option<Mention> {
         for (words, path) in &self.lexicon.places {
+            let path: &str = path;
             let n = words.len();
             if i + n > self.lower.len() {
                 continue;
             }
             if (0..n).all(|k| self.lower[i + k] == words[k] && self.unquoted(i + k)) {
                 let mut m = self.make(Kind::Path, i, i + n - 1, Value::Text);
-                m.text = path.clone();
+                m.text = path.to_string();
                 return Some(m);
             }
         }
@@ -1138,8 +1080,7 @@ impl<'a> Scanner<'a> {
         let after_kind_word = i > 0 && KIND_WORDS.contains(&self.lower[i - 1].as_str());
         let stop = self.lexicon.is_stop(w);
         // A misspelt vocabulary word ("brnach") is a word, not a name, unless a kind word
-        // right before it says it is a name ("branch develp"). Short words are left alone:
-        // "main" and "alice" are names one letter away from "mail" and "alias".
+        // right before it says it is a name ("branch develp").
         after_kind_word && !stop && !known_word(w)
             || (!stop
                 && !known_word(w)
@@ -1215,10 +1156,6 @@ pub fn is_english_glue(w: &str) -> bool {
     )
 }
 
-fn looks_like_hash(s: &str) -> bool {
-    s.chars().any(|c| c.is_ascii_digit()) && s.chars().any(|c| c.is_ascii_alphabetic())
-}
-
 fn has_known_ext(s: &str) -> bool {
     s.rsplit('.')
         .next()
@@ -1270,18 +1207,16 @@ fn is_known_env(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::lexer::tokenize;
+    use super::super::lexicon::Dict;
     use super::*;
 
-    fn lex() -> Lexicon {
-        let mut l = Lexicon::default();
-        l.filetypes.insert("python".into(), vec!["py".into()]);
-        l.filetypes.insert("pdfs".into(), vec!["pdf".into()]);
-        l.numbers.insert("five".into(), 5);
-        l.places = vec![
-            (vec!["current".into(), "directory".into()], ".".into()),
-            (vec!["here".into()], ".".into()),
-        ];
-        l
+    fn lex() -> Lexicon<'static> {
+        Lexicon {
+            filetypes: Dict::from_pairs(vec![("python", vec!["py"]), ("pdfs", vec!["pdf"])]),
+            numbers: Dict::from_pairs(vec![("five", 5)]),
+            places: vec![(vec!["current", "directory"], "."), (vec!["here"], ".")],
+            ..Default::default()
+        }
     }
 
     fn scan(text: &str) -> Vec<(Kind, String)> {
@@ -1457,16 +1392,14 @@ mod tests {
     #[test]
     fn time_zones_by_name_city_and_abbreviation() {
         let toks = tokenize("convert 3pm new york time to Europe/London, or PST, not est");
-        let mut l = lex();
-        l.timezones = vec![
-            (
-                vec!["new".into(), "york".into()],
-                "America/New_York".into(),
-                false,
-            ),
-            (vec!["pst".into()], "America/Los_Angeles".into(), true),
-            (vec!["est".into()], "America/New_York".into(), true),
-        ];
+        let l = Lexicon {
+            timezones: vec![
+                (vec!["new", "york"], "America/New_York", false),
+                (vec!["pst"], "America/Los_Angeles", true),
+                (vec!["est"], "America/New_York", true),
+            ],
+            ..lex()
+        };
         let s = Scanner::new(&toks, &l);
         let known = |_: &str| true;
         let zones: Vec<String> = (0..toks.len())
@@ -1491,8 +1424,10 @@ mod tests {
     #[test]
     fn typos_of_vocabulary_are_not_names() {
         let toks = tokenize("switch to brnach release-2");
-        let mut l = lex();
-        l.vocab = vec!["branch".into(), "switch".into()];
+        let l = Lexicon {
+            vocab: vec!["branch", "switch"],
+            ..lex()
+        };
         let s = Scanner::new(&toks, &l);
         let known = |w: &str| matches!(w, "switch" | "to" | "branch");
         assert!(s.at(2, &known).is_none());

@@ -2,7 +2,7 @@
 //! stemming and synonyms. The word lists live in `data/kb/lexicon.toml`; this module only
 //! applies them. Values (paths, names) never go through here: only the words around them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -30,121 +30,220 @@ pub struct LexiconSource {
     #[serde(default)]
     pub subcommands: Vec<String>,
     /// Places and abbreviations that name a time zone → IANA name: `"new york" =
-    /// "America/New_York"`, `PST = "America/Los_Angeles"` (abbreviations match in capitals).
+    /// "America/New_York"`, `PST = "America/Los_Angeles"` (abbreviations, written in
+    /// capitals, match only in capitals).
     #[serde(default)]
     pub timezones: HashMap<String, String>,
 }
 
-/// The compiled lexicon used at run time (and by the build script).
+/// A sorted table of `(word, value)` pairs, looked up by binary search.
+///
+/// At run time the words borrow from the binary's embedded knowledge base (no allocation,
+/// no hashing at start-up); the build script fills it from the TOML source.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct Lexicon {
-    pub stop: HashSet<String>,
-    pub abbrev: HashMap<String, String>,
-    /// Stemmed variant → canonical stem.
-    pub canon: HashMap<String, String>,
-    pub numbers: HashMap<String, u64>,
-    pub filetypes: HashMap<String, Vec<String>>,
-    /// Place phrases (lower-case, space-separated words) → path.
-    pub places: Vec<(Vec<String>, String)>,
-    pub misspellings: HashMap<String, String>,
-    /// Sub-command words that may continue a typed command (see `LexiconSource`).
-    #[serde(default)]
-    pub subcommands: Vec<String>,
-    /// Time zone phrases (lower-case words) → IANA name, and whether the phrase is an
-    /// abbreviation written in capitals (`PST`), which matches only in capitals; longest
-    /// first.
-    #[serde(default)]
-    pub timezones: Vec<(Vec<String>, String, bool)>,
-    /// Every canonical word the knowledge base knows; typo correction targets.
-    pub vocab: Vec<String>,
+#[serde(transparent)]
+pub struct Dict<'a, V> {
+    #[serde(borrow)]
+    entries: Vec<(&'a str, V)>,
 }
 
-impl Lexicon {
-    pub fn compile(src: LexiconSource) -> Lexicon {
-        let mut canon = HashMap::new();
+impl<'a, V> Dict<'a, V> {
+    pub fn from_pairs(mut entries: Vec<(&'a str, V)>) -> Self {
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        entries.dedup_by(|a, b| a.0 == b.0);
+        Dict { entries }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.entries
+            .binary_search_by(|(k, _)| (*k).cmp(key))
+            .ok()
+            .map(|i| &self.entries[i].1)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(&'a str, V)> {
+        self.entries.iter()
+    }
+}
+
+/// The compiled lexicon used at run time (and by the build script).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Lexicon<'a> {
+    #[serde(borrow)]
+    pub stop: Vec<&'a str>,
+    #[serde(borrow)]
+    pub abbrev: Dict<'a, &'a str>,
+    /// Stemmed variant → canonical stem.
+    #[serde(borrow)]
+    pub canon: Dict<'a, &'a str>,
+    #[serde(borrow)]
+    pub numbers: Dict<'a, u64>,
+    #[serde(borrow)]
+    pub filetypes: Dict<'a, Vec<&'a str>>,
+    /// Place phrases (lower-case words) → path, longest phrases first.
+    #[serde(borrow)]
+    pub places: Vec<(Vec<&'a str>, &'a str)>,
+    #[serde(borrow)]
+    pub misspellings: Dict<'a, &'a str>,
+    /// Sub-command words that may continue a typed command (sorted; see `LexiconSource`).
+    #[serde(borrow, default)]
+    pub subcommands: Vec<&'a str>,
+    /// Time zone phrases (lower-case words) → IANA name, and whether the phrase is an
+    /// abbreviation that matches only in capitals; longest phrases first.
+    #[serde(borrow, default)]
+    pub timezones: Vec<(Vec<&'a str>, &'a str, bool)>,
+    /// Every canonical word the knowledge base knows (sorted); typo correction targets.
+    #[serde(borrow)]
+    pub vocab: Vec<&'a str>,
+}
+
+/// Strings of the lexicon outlive the build script's compile step: leak them (the build
+/// script is a short-lived process; tests compile the lexicon once).
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+impl Lexicon<'static> {
+    pub fn compile(src: LexiconSource) -> Lexicon<'static> {
+        let mut canon: Vec<(&'static str, &'static str)> = Vec::new();
         for (head, variants) in &src.synonyms {
-            let head_stem = stem(&head.to_lowercase());
+            let head_stem = leak(stem(&head.to_lowercase()));
             for v in variants {
                 let v = v.to_lowercase();
                 // Multi-word variants are handled as abbreviations (phrase → word).
                 if v.contains(' ') {
                     continue;
                 }
-                canon.insert(stem(&v), head_stem.clone());
+                canon.push((leak(stem(&v)), head_stem));
             }
         }
-        let mut abbrev: HashMap<String, String> = src
+        let mut abbrev: Vec<(&'static str, &'static str)> = src
             .abbreviations
-            .into_iter()
-            .map(|(k, v)| (k.to_lowercase(), v.to_lowercase()))
+            .iter()
+            .map(|(k, v)| (leak(k.to_lowercase()), leak(v.to_lowercase())))
             .collect();
         for (head, variants) in &src.synonyms {
             for v in variants.iter().filter(|v| v.contains(' ')) {
-                abbrev
-                    .entry(v.to_lowercase())
-                    .or_insert_with(|| head.to_lowercase());
+                let key = v.to_lowercase();
+                if !abbrev.iter().any(|(k, _)| *k == key) {
+                    abbrev.push((leak(key), leak(head.to_lowercase())));
+                }
             }
         }
-        let mut places: Vec<(Vec<String>, String)> = src
+        let mut places: Vec<(Vec<&'static str>, &'static str)> = src
             .places
             .into_iter()
-            .map(|(k, v)| (k.split_whitespace().map(str::to_lowercase).collect(), v))
+            .map(|(k, v)| {
+                (
+                    k.split_whitespace()
+                        .map(|w| leak(w.to_lowercase()))
+                        .collect(),
+                    leak(v),
+                )
+            })
             .collect();
         // Longest phrases first so "current directory tree" wins over "current directory".
         places.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
-        let mut timezones: Vec<(Vec<String>, String, bool)> = src
+        let mut stop: Vec<&'static str> = src
+            .stopwords
+            .into_iter()
+            .map(|s| leak(s.to_lowercase()))
+            .collect();
+        stop.sort_unstable();
+        stop.dedup();
+        let mut subcommands: Vec<&'static str> = src
+            .subcommands
+            .iter()
+            .map(|w| leak(w.to_lowercase()))
+            .collect();
+        subcommands.sort_unstable();
+        subcommands.dedup();
+        let mut timezones: Vec<(Vec<&'static str>, &'static str, bool)> = src
             .timezones
             .iter()
             .map(|(k, v)| {
                 let abbreviation = k.chars().all(|c| c.is_ascii_uppercase());
-                let words = k.split_whitespace().map(str::to_lowercase).collect();
-                (words, v.clone(), abbreviation)
+                let words = k
+                    .split_whitespace()
+                    .map(|w| leak(w.to_lowercase()))
+                    .collect();
+                (words, leak(v.clone()), abbreviation)
             })
             .collect();
         timezones.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         Lexicon {
-            stop: src
-                .stopwords
-                .into_iter()
-                .map(|s| s.to_lowercase())
-                .collect(),
-            abbrev,
-            canon,
-            numbers: src.numbers,
-            filetypes: src.filetypes,
+            stop,
+            abbrev: Dict::from_pairs(abbrev),
+            canon: Dict::from_pairs(canon),
+            numbers: Dict::from_pairs(src.numbers.into_iter().map(|(k, v)| (leak(k), v)).collect()),
+            filetypes: Dict::from_pairs(
+                src.filetypes
+                    .into_iter()
+                    .map(|(k, v)| (leak(k), v.into_iter().map(leak).collect()))
+                    .collect(),
+            ),
             places,
-            misspellings: src.misspellings,
-            subcommands: src.subcommands.iter().map(|w| w.to_lowercase()).collect(),
+            misspellings: Dict::from_pairs(
+                src.misspellings
+                    .into_iter()
+                    .map(|(k, v)| (leak(k), leak(v)))
+                    .collect(),
+            ),
+            subcommands,
             timezones,
             vocab: Vec::new(),
         }
     }
 
+    /// Set the vocabulary (canonical words, any order).
+    pub fn set_vocab(&mut self, words: impl IntoIterator<Item = String>) {
+        let mut vocab: Vec<&'static str> = words.into_iter().map(leak).collect();
+        vocab.sort_unstable();
+        vocab.dedup();
+        self.vocab = vocab;
+    }
+}
+
+impl Lexicon<'_> {
     /// Canonical form of one lower-case word: stem, then synonym head.
     pub fn canonical(&self, word: &str) -> String {
         let s = stem(word);
         match self.canon.get(&s) {
-            Some(head) => head.clone(),
+            Some(head) => head.to_string(),
             None => s,
         }
     }
 
     pub fn is_stop(&self, word: &str) -> bool {
-        self.stop.contains(word)
+        self.stop.binary_search(&word).is_ok()
+    }
+
+    /// Whether a word continues a typed command (see `LexiconSource::subcommands`).
+    pub fn is_subcommand(&self, word: &str) -> bool {
+        self.subcommands.binary_search(&word).is_ok()
+    }
+
+    /// Whether a canonical word is in the vocabulary.
+    pub fn knows(&self, canon: &str) -> bool {
+        self.vocab.binary_search(&canon).is_ok()
     }
 
     /// Fix a misspelt word against the vocabulary (edit distance 1, or 2 for long words).
     /// Returns `None` when the word is known or nothing is close enough.
     pub fn correct(&self, word: &str) -> Option<String> {
         if let Some(fixed) = self.misspellings.get(word) {
-            return Some(fixed.clone());
+            return Some(fixed.to_string());
         }
         let len = word.chars().count();
         if len < 4 || !word.chars().all(|c| c.is_ascii_lowercase()) {
             return None;
         }
         let canon = self.canonical(word);
-        if self.vocab.binary_search(&canon).is_ok() || self.canon.contains_key(&stem(word)) {
+        if self.knows(&canon) || self.canon.contains_key(&stem(word)) {
             return None;
         }
         let max = if len >= 8 { 2 } else { 1 };

@@ -1,7 +1,7 @@
 //! Natural-language understanding of a request: tokens, typed values ("mentions") and the
 //! terms used for matching.
 //!
-//! This module is self-contained (std, regex, once_cell, serde) because the build script
+//! This module is self-contained (std and serde only) because the build script
 //! compiles it too: recipe phrasings go through exactly the same analysis at build time as
 //! requests do at run time, so both sides of a match always agree.
 
@@ -9,9 +9,10 @@ pub mod extract;
 pub mod lexer;
 pub mod lexicon;
 pub mod mention;
+pub mod shapes;
 
 pub use lexer::Token;
-pub use lexicon::{Lexicon, LexiconSource};
+pub use lexicon::{Dict, Lexicon, LexiconSource};
 pub use mention::{Cmp, Kind, Mention, Rel, TimeUnit, Value};
 
 /// One normalised word of the request (a token may yield several: "don't" → "do", "not").
@@ -103,9 +104,7 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
     let scanner = extract::Scanner::new(&tokens, lexicon);
     let known = |w: &str| {
         let c = lexicon.canonical(w);
-        lexicon.vocab.binary_search(&c).is_ok()
-            || lexicon.is_stop(w)
-            || lexicon.abbrev.contains_key(w)
+        lexicon.knows(&c) || lexicon.is_stop(w) || lexicon.abbrev.contains_key(w)
     };
     let mut words = Vec::new();
     let mut mentions = Vec::new();
@@ -278,15 +277,30 @@ fn symbol_kind(symbol: &str) -> Kind {
 
 #[cfg(test)]
 mod tests {
+    use super::lexicon::Dict;
     use super::*;
 
-    fn lexicon() -> Lexicon {
-        let mut l = Lexicon::default();
-        l.abbrev.insert("how many".into(), "count".into());
-        l.abbrev.insert("get rid of".into(), "delete".into());
-        l.stop.insert("the".into());
-        l.vocab = ["commit", "grep", "log", "note"].map(String::from).to_vec();
-        l
+    fn lexicon() -> Lexicon<'static> {
+        lexicon_with(&[], &["the"], &["commit", "grep", "log", "note"])
+    }
+
+    fn lexicon_with(
+        abbrev: &[(&'static str, &'static str)],
+        stop: &[&'static str],
+        vocab: &[&'static str],
+    ) -> Lexicon<'static> {
+        let mut pairs = vec![("how many", "count"), ("get rid of", "delete")];
+        pairs.extend_from_slice(abbrev);
+        let mut stop = stop.to_vec();
+        stop.sort_unstable();
+        let mut vocab = vocab.to_vec();
+        vocab.sort_unstable();
+        Lexicon {
+            abbrev: Dict::from_pairs(pairs),
+            stop,
+            vocab,
+            ..Default::default()
+        }
     }
 
     fn canon(text: &str) -> Vec<String> {
@@ -305,17 +319,16 @@ mod tests {
         let a = analyze("grep 'how many' notes", &lexicon(), false);
         assert_eq!(a.mentions[0].text, "how many");
         // Hyphenated compounds the lexicon knows are words, not names.
-        let mut l = lexicon();
-        l.abbrev
-            .insert("force-delete".into(), "force delete".into());
+        let l = lexicon_with(
+            &[("force-delete", "force delete")],
+            &["the"],
+            &["commit", "grep", "log", "note"],
+        );
         let a = analyze("force-delete it", &l, false);
         assert!(a.mentions.is_empty());
         assert_eq!(a.words[0].lower, "force");
         // Stopwords are never "corrected" into vocabulary words.
-        let mut l = lexicon();
-        l.stop.insert("just".into());
-        l.vocab.push("rust".into());
-        l.vocab.sort();
+        let l = lexicon_with(&[], &["the", "just"], &["commit", "rust"]);
         let a = analyze("just commit", &l, false);
         assert_eq!(a.words[0].lower, "just");
         // A partial phrase is left alone.

@@ -141,8 +141,10 @@ pub fn plain(s: &Suggestion, explain: bool) -> (String, Vec<String>, Status) {
             String::new()
         }
     };
+    // Notes (encoder unavailable, remote timed out) are for `--format json` and
+    // `caro doctor`: repeating them on every plain suggestion would be noise.
     for note in &s.notes {
-        stderr.push(format!("caro: note: {note}"));
+        crate::log::info(note);
     }
     (stdout, stderr, o.status)
 }

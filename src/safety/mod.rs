@@ -1,16 +1,62 @@
 //! Safety and validation: every candidate is parsed, judged and checked against this machine
 //! before it can reach the user's buffer. `caro check` exposes the same verdict.
 //!
-//! The public surface is [`check`] (one command, with the request it answers) and
-//! [`check_intent`] (the request alone); everything else is internal.
+//! # What [`check`] does
+//!
+//! 1. **Parse** the command for the target shell ([`parse`]; bash, zsh or fish syntax).
+//!    A command that does not parse gets a [`WarningKind::Syntax`] warning and is still
+//!    judged, from a lenient split of its text.
+//! 2. **Analyse** what would run: every simple command, nested ones included (substitutions,
+//!    function bodies, `sh -c '…'`, `eval`, `ssh host '…'`, a script piped into `bash`,
+//!    base64 payloads with a known input), with wrappers looked through (`sudo`, `env`,
+//!    `xargs`, `find -exec`) and earlier assignments, loop values and `cd` applied.
+//! 3. **Judge** it with the rules in `data/safety/rules.toml` (compiled once per process) and,
+//!    when the request is given, the intents in `data/safety/intent.toml`. Each [`Finding`]
+//!    carries a [`Risk`] and a reason a person understands.
+//! 4. **Validate** against this machine: commands that are not installed (with the package
+//!    to install), flags the local GNU/BSD userland lacks (with a rewrite when one is known),
+//!    and request values that would not reach the command as inert data.
+//! 5. **Decide** with the user's policy: `safety.allow` / `safety.deny` ([`crate::config`]),
+//!    then the [`decide`] table for `safety.level`.
+//!
+//! # The parser for other modules
+//!
+//! [`parse`] returns a [`Script`]; [`Script::simple_commands`] walks every simple command
+//! (nested ones included), each with its command word ([`SimpleCommand::name`]), arguments
+//! ([`SimpleCommand::args`]), assignments and redirections. Every [`Word`] keeps its parts
+//! (quotes, parameters, substitutions) and its byte [`Span`] in the source:
+//!
+//! ```
+//! use caro::context::Shell;
+//! let script = caro::safety::parse("sudo rm -rf \"$dir\" && echo done", Shell::Bash).unwrap();
+//! let names: Vec<_> = script.simple_commands().iter().filter_map(|c| c.name()).collect();
+//! assert_eq!(names, ["sudo", "echo"]);
+//! ```
 
-use serde::Serialize;
+mod analyze;
+mod data;
+mod flavour;
+mod installed;
+mod intent;
+mod paths;
+mod policy;
+mod rules;
+pub mod syntax;
+mod values;
+
+use serde::{Deserialize, Serialize};
 
 use crate::config::{SafetyConfig, SafetyLevel};
 use crate::context::{Context, Shell};
 
+pub use syntax::{
+    parse, AndOr, AssignValue, Assignment, CaseArm, Command, Compound, CompoundCommand, Connector,
+    FunctionDef, Item, Param, ParseError, Pipeline, RedirOp, Redirect, Script, SimpleCommand, Span,
+    Word, WordPart,
+};
+
 /// How dangerous a command is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Risk {
     Safe,
@@ -74,6 +120,8 @@ pub enum WarningKind {
     Flavour,
     /// A value from the request is not quoted safely.
     Quoting,
+    /// A `safety.allow` / `safety.deny` entry is unusable (it is ignored).
+    Config,
 }
 
 /// What the policy does with the command.
@@ -111,26 +159,130 @@ pub struct CheckInput<'a> {
     pub request_values: &'a [String],
 }
 
+/// Rule id of the finding added when a `safety.deny` entry refuses a command.
+pub const DENY_RULE: &str = "config-deny";
+
 /// Judge one command.
+///
+/// The verdict's risk is the highest finding (request intent included when
+/// `input.request` is given). Syntax errors and unsafe request values make the decision at
+/// least [`Decision::Warn`]; a `safety.deny` match makes it [`Decision::Refuse`].
 pub fn check(command: &str, input: &CheckInput<'_>) -> Verdict {
-    let _ = (command, input.shell);
-    // Placeholder until the validator lands: treat everything as unknown-but-allowed.
+    let data = match data::try_get() {
+        Ok(d) => d,
+        Err(e) => {
+            // Only a broken build gets here (the data is compiled in and tested); fail closed.
+            return Verdict {
+                risk: Risk::High,
+                decision: Decision::Refuse,
+                findings: vec![Finding {
+                    rule: "internal".into(),
+                    risk: Risk::High,
+                    reason: format!("cannot be checked: {e}"),
+                }],
+                warnings: Vec::new(),
+                rewritten: None,
+            };
+        }
+    };
+    let home = input.ctx.env.get("HOME");
+    let analysis = analyze::analyze(command, input.shell, data, home.as_deref());
+    let mcx = rules::MatchCx {
+        src: command,
+        analysis: &analysis,
+        paths: &data.paths,
+        home: home.as_deref(),
+    };
+    let mut findings = data.rules.evaluate(&mcx);
+    if let Some(request) = input.request {
+        for f in data.intents.check(request) {
+            if !findings.iter().any(|g| g.rule == f.rule) {
+                findings.push(f);
+            }
+        }
+    }
+
+    let mut warnings = Vec::new();
+    if let Some(e) = &analysis.parse_error {
+        warnings.push(Warning {
+            kind: WarningKind::Syntax,
+            message: format!("this is not valid {} syntax: {e}", input.shell),
+        });
+    }
+    let flavour = data.flavour.check(&analysis, input.ctx.flavour(), &mcx);
+    if input.policy.check_installed {
+        warnings.extend(installed::check(
+            &analysis,
+            input.ctx,
+            &data.shells,
+            &data.packages,
+            &flavour.explained,
+        ));
+    }
+    warnings.extend(flavour.warnings);
+    let quoting = values::check(command, analysis.script.as_ref(), input.request_values);
+    let unsafe_values = !quoting.is_empty();
+    warnings.extend(quoting);
+
+    let applied = policy::apply(findings, command, input.policy, data);
+    warnings.extend(applied.warnings);
+    let mut findings = applied.findings;
+    findings.sort_by_key(|f| std::cmp::Reverse(f.risk));
+    let risk = findings.iter().map(|f| f.risk).max().unwrap_or(Risk::Safe);
+    let mut decision = decide(risk, input.policy.level);
+    if decision == Decision::Allow && (analysis.parse_error.is_some() || unsafe_values) {
+        decision = Decision::Warn;
+    }
+    if let Some(entry) = applied.denied_by {
+        decision = Decision::Refuse;
+        findings.push(Finding {
+            rule: DENY_RULE.into(),
+            risk,
+            reason: format!("is refused by your `safety.deny` entry `{entry}`"),
+        });
+    }
+    let rewritten = if flavour.edits.is_empty() {
+        None
+    } else {
+        flavour::apply_edits(command, &flavour.edits)
+            .filter(|fixed| fixed != command && syntax::parse(fixed, input.shell).is_ok())
+    };
     Verdict {
-        risk: Risk::Safe,
-        decision: decide(Risk::Safe, input.policy.level),
-        findings: Vec::new(),
-        warnings: Vec::new(),
-        rewritten: None,
+        risk,
+        decision,
+        findings,
+        warnings,
+        rewritten,
+    }
+}
+
+/// Hooks for `benches/safety.rs`; not part of the interface.
+#[doc(hidden)]
+pub mod bench_support {
+    /// Parse every data file from scratch, as the first check in a process does.
+    pub fn load_data_uncached() -> bool {
+        super::data::load_uncached().is_ok()
     }
 }
 
 /// Judge the request's intent on its own ("wipe the disk", "fork bomb").
 pub fn check_intent(request: &str) -> Vec<Finding> {
-    let _ = request;
-    Vec::new()
+    match data::try_get() {
+        Ok(data) => data.intents.check(request),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// The policy table: which risk is inserted, inserted with a warning, or refused.
+///
+/// | level      | safe  | moderate | high   | critical |
+/// |------------|-------|----------|--------|----------|
+/// | strict     | allow | warn     | refuse | refuse   |
+/// | moderate   | allow | allow    | warn   | refuse   |
+/// | permissive | allow | allow    | allow  | refuse   |
+///
+/// Critical is refused at every level; only `safety.allow` with `safety.allow_critical`
+/// can let a critical command through.
 pub fn decide(risk: Risk, level: SafetyLevel) -> Decision {
     use Decision::*;
     match (level, risk) {
