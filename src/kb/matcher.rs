@@ -465,6 +465,11 @@ fn realise(
         .chain(mods.iter().map(|m| m.risk.clone()))
         .flatten()
         .max_by_key(|r| risk_rank(r));
+    // Never build a risky command on a guess: a vocabulary word taken as a value only by
+    // position ("show disk free space" must not become `rm -rf show`).
+    if risk_hint.as_deref().is_some_and(|h| risk_rank(h) >= 1) && !b.guessed_words.is_empty() {
+        return None;
+    }
     let mut values: Vec<String> = b
         .used_mentions
         .iter()

@@ -109,8 +109,12 @@ fn leak(s: String) -> &'static str {
 
 impl Lexicon<'static> {
     pub fn compile(src: LexiconSource) -> Lexicon<'static> {
+        // Heads in a fixed order: a variant listed under two heads must map the same way in
+        // every build (hash-map order is random).
+        let mut synonyms: Vec<(&String, &Vec<String>)> = src.synonyms.iter().collect();
+        synonyms.sort();
         let mut canon: Vec<(&'static str, &'static str)> = Vec::new();
-        for (head, variants) in &src.synonyms {
+        for &(head, variants) in &synonyms {
             let head_stem = leak(stem(&head.to_lowercase()));
             for v in variants {
                 let v = v.to_lowercase();
@@ -126,7 +130,7 @@ impl Lexicon<'static> {
             .iter()
             .map(|(k, v)| (leak(k.to_lowercase()), leak(v.to_lowercase())))
             .collect();
-        for (head, variants) in &src.synonyms {
+        for &(head, variants) in &synonyms {
             for v in variants.iter().filter(|v| v.contains(' ')) {
                 let key = v.to_lowercase();
                 if !abbrev.iter().any(|(k, _)| *k == key) {
