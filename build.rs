@@ -52,6 +52,27 @@ fn main() {
             panic!("knowledge base error: {e}");
         }
     };
-    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("kb.json");
-    std::fs::write(out, serde_json::to_string(&compiled).unwrap()).unwrap();
+    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    std::fs::write(
+        out_dir.join("kb.json"),
+        serde_json::to_string(&compiled).unwrap(),
+    )
+    .unwrap();
+
+    // The safety data: TOML for people, JSON for the binary (several times faster to
+    // parse on every start-up). The structures are validated by the safety module's tests.
+    for name in ["paths", "commands", "shells", "rules", "intent", "flavour"] {
+        convert(
+            &format!("data/safety/{name}.toml"),
+            &out_dir.join(format!("safety-{name}.json")),
+        );
+    }
+    convert("data/packages.toml", &out_dir.join("packages.json"));
+}
+
+fn convert(source: &str, target: &Path) {
+    println!("cargo:rerun-if-changed={source}");
+    let text = std::fs::read_to_string(source).unwrap_or_else(|e| panic!("{source}: {e}"));
+    let value: toml::Value = toml::from_str(&text).unwrap_or_else(|e| panic!("{source}: {e}"));
+    std::fs::write(target, serde_json::to_string(&value).unwrap()).unwrap();
 }

@@ -24,3 +24,4 @@ pub mod quote;
 pub mod request;
 pub mod safety;
 pub mod shell;
+pub mod signal;

@@ -41,13 +41,22 @@ pub fn init() {
         return;
     }
     FILE.get_or_init(|| {
-        let path = std::env::var_os("CARO_LOG_FILE")?;
-        std::fs::OpenOptions::new()
+        let path = std::env::var_os("CARO_LOG_FILE").filter(|p| !p.is_empty())?;
+        match std::fs::OpenOptions::new()
             .create(true)
             .append(true)
-            .open(path)
-            .ok()
-            .map(Mutex::new)
+            .open(&path)
+        {
+            Ok(file) => Some(Mutex::new(file)),
+            Err(e) => {
+                // Said once, on stderr (never stdout, which may be the widget protocol).
+                eprintln!(
+                    "caro: cannot open CARO_LOG_FILE {}: {e}; logging to stderr instead",
+                    std::path::Path::new(&path).display()
+                );
+                None
+            }
+        }
     });
 }
 

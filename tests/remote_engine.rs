@@ -181,6 +181,13 @@ fn the_binary_blocks_a_dangerous_remote_answer() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    // Until the validator lands this asserts only that the answer went through the pipeline.
-    assert!(stdout.starts_with("caro-widget 1\n"), "{stdout}");
+    assert!(
+        stdout.starts_with("caro-widget 1\nstatus blocked\n"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("\ncmd "),
+        "a refused command reached the widget: {stdout}"
+    );
+    assert_eq!(out.status.code(), Some(3));
 }

@@ -71,7 +71,9 @@ pub fn run(args: CheckArgs) -> Result<Exit, CliError> {
     }
     let command = if args.command.len() == 1 && args.command[0] == "-" {
         let mut text = String::new();
+        // Bounded like `suggest`: a command longer than this is not one anybody reviews.
         std::io::stdin()
+            .take(1 << 20)
             .read_to_string(&mut text)
             .map_err(|e| CliError::usage(format!("could not read the command from stdin: {e}")))?;
         // A trailing newline from `echo cmd | caro check -` is not part of the command.

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use clap::{Args, Subcommand};
-use clap_complete::engine::ArgValueCandidates;
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
 
 use crate::config::{self, Config, KEYS};
 use crate::exit::{CliError, Exit};
@@ -29,6 +29,7 @@ pub enum Action {
     Set {
         #[arg(add = ArgValueCandidates::new(super::complete::config_keys))]
         key: String,
+        #[arg(add = ArgValueCompleter::new(super::complete::config_value))]
         value: String,
     },
     /// Open the config file in $VISUAL / $EDITOR (creates it from the example if missing)

@@ -58,6 +58,11 @@ pub struct SuggestArgs {
 }
 
 pub fn run(args: SuggestArgs) -> Result<Exit, CliError> {
+    // First, so that Ctrl-C at any later point exits 130 with the progress indicator erased
+    // (the erase is a no-op while nothing is drawn).
+    if let Err(e) = crate::signal::install(crate::progress::erase_from_signal_handler) {
+        crate::log::warn(&e);
+    }
     let loaded = Config::load();
     let mut config = loaded.config.clone();
     apply_cli(&mut config, &args);
@@ -159,6 +164,12 @@ fn read_request(words: &[OsString]) -> Result<String, String> {
             .take(MAX_REQUEST_BYTES as u64 + 1)
             .read_to_end(&mut buf)
             .map_err(|e| format!("could not read the request from stdin: {e}"))?;
+        if buf.len() > MAX_REQUEST_BYTES {
+            // Only MAX+1 bytes were read, so the real size is unknown: say "longer than".
+            return Err(format!(
+                "the request on stdin is longer than {MAX_REQUEST_BYTES} bytes: describe the task in a sentence or two"
+            ));
+        }
         buf
     } else if words.is_empty() {
         return Err(

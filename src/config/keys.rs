@@ -35,6 +35,14 @@ impl KeyDoc {
     }
 }
 
+/// `CARO_*` variable names in [`KEYS`] order, computed once: the env layer looks each one
+/// up on every run.
+pub fn env_names() -> &'static [String] {
+    static NAMES: once_cell::sync::Lazy<Vec<String>> =
+        once_cell::sync::Lazy::new(|| KEYS.iter().map(KeyDoc::env_var).collect());
+    &NAMES
+}
+
 const ENGINES: &[&str] = &["auto", "builtin", "semantic", "remote"];
 const LEVELS: &[&str] = &["strict", "moderate", "permissive"];
 const FORMATS: &[&str] = &["plain", "json", "widget"];
@@ -92,6 +100,11 @@ pub fn is_section(path: &str) -> bool {
     SECTIONS.contains(&path)
 }
 
+/// Position of a section name in the section list.
+pub fn section_index(name: &str) -> Option<usize> {
+    SECTIONS.iter().position(|s| *s == name)
+}
+
 pub fn lookup(path: &str) -> Option<&'static KeyDoc> {
     KEYS.iter().find(|k| k.path == path)
 }
@@ -103,6 +116,30 @@ pub fn suggest(path: &str) -> Option<&'static str> {
         .filter(|(d, p)| *d <= 2.max(p.len() / 4))
         .min()
         .map(|(_, p)| p)
+}
+
+/// `CARO_*` variables that are not config keys but are read elsewhere (paths, logging, the
+/// widget's context). Never reported as typos.
+pub const OTHER_ENV_VARS: &[&str] = &[
+    "CARO_CONFIG",
+    "CARO_LOG",
+    "CARO_LOG_FILE",
+    "CARO_SHELL",
+    "CARO_KNOWN_COMMANDS",
+];
+
+/// For a `CARO_*` variable that is no setting: the setting it was probably meant to be.
+/// Only close misspellings are reported, so unrelated `CARO_*` variables stay quiet.
+pub fn suggest_env(name: &str) -> Option<&'static str> {
+    if OTHER_ENV_VARS.contains(&name) || env_names().iter().any(|n| n == name) {
+        return None;
+    }
+    env_names()
+        .iter()
+        .map(|n| (edit_distance(name, n), n.as_str()))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, n)| n)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -131,8 +168,8 @@ fn describe(kind: Kind) -> String {
 }
 
 /// Check a TOML value from the file against the key's type.
-pub fn coerce(doc: &KeyDoc, value: toml::Value) -> Result<toml::Value, String> {
-    let ok = match (&doc.kind, &value) {
+pub fn check(doc: &KeyDoc, value: &toml::Value) -> Result<(), String> {
+    let ok = match (&doc.kind, value) {
         (Kind::Bool, toml::Value::Boolean(_)) => true,
         (Kind::Int { min }, toml::Value::Integer(i)) => i >= min,
         (Kind::Str, toml::Value::String(_)) => true,
@@ -141,7 +178,7 @@ pub fn coerce(doc: &KeyDoc, value: toml::Value) -> Result<toml::Value, String> {
         _ => false,
     };
     if ok {
-        Ok(value)
+        Ok(())
     } else {
         Err(format!("{}, found {}", describe(doc.kind), value))
     }
@@ -179,32 +216,18 @@ pub fn parse_value(doc: &KeyDoc, raw: &str) -> Result<toml::Value, String> {
             }
         }
     };
-    coerce(doc, value).map_err(|e| format!("'{raw}': {e}"))
-}
-
-/// Insert a dotted key into nested tables.
-pub fn insert(table: &mut toml::Table, path: &str, value: toml::Value) {
-    match path.split_once('.') {
-        Some((section, rest)) => {
-            let entry = table
-                .entry(section.to_string())
-                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-            if !entry.is_table() {
-                *entry = toml::Value::Table(toml::Table::new());
-            }
-            if let toml::Value::Table(inner) = entry {
-                insert(inner, rest, value);
-            }
-        }
-        None => {
-            table.insert(path.to_string(), value);
-        }
-    }
+    check(doc, &value).map_err(|e| format!("'{raw}': {e}"))?;
+    Ok(value)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn few_enough_keys_for_the_fast_path_bit_sets() {
+        assert!(KEYS.len() <= 64 && SECTIONS.len() <= 64);
+    }
 
     #[test]
     fn env_names() {
@@ -213,6 +236,15 @@ mod tests {
             "CARO_SAFETY_LEVEL"
         );
         assert_eq!(lookup("engine").unwrap().env_var(), "CARO_ENGINE");
+    }
+
+    #[test]
+    fn misspelt_environment_variables() {
+        assert_eq!(suggest_env("CARO_SAFTY_LEVEL"), Some("CARO_SAFETY_LEVEL"));
+        assert_eq!(suggest_env("CARO_ENGIN"), Some("CARO_ENGINE"));
+        assert_eq!(suggest_env("CARO_ENGINE"), None);
+        assert_eq!(suggest_env("CARO_LOG"), None);
+        assert_eq!(suggest_env("CARO_WIDGET_STATE"), None);
     }
 
     #[test]

@@ -5,11 +5,14 @@
 //! the defaults: a broken config must never leave the user without a suggestion, let alone
 //! without their prompt.
 
+mod fast;
 mod keys;
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
 
 pub use keys::{KeyDoc, Kind, KEYS};
 
@@ -232,6 +235,15 @@ pub struct Loaded {
 /// Reads variables for the env layer; injectable for tests and benches.
 pub trait EnvSource {
     fn var(&self, name: &str) -> Option<String>;
+
+    /// Every set variable whose name starts with `CARO_`, as (name, value). The default asks
+    /// for each known setting by name; [`ProcessEnv`] scans the environment once instead.
+    fn caro_vars(&self) -> Vec<(String, String)> {
+        keys::env_names()
+            .iter()
+            .filter_map(|name| Some((name.clone(), self.var(name)?)))
+            .collect()
+    }
 }
 
 /// The real process environment.
@@ -241,6 +253,63 @@ impl EnvSource for ProcessEnv {
     fn var(&self, name: &str) -> Option<String> {
         std::env::var(name).ok()
     }
+
+    fn caro_vars(&self) -> Vec<(String, String)> {
+        process_caro_vars()
+    }
+}
+
+/// One pass over `environ`, comparing five bytes per variable. Asking `getenv` for each of the
+/// 22 settings instead scans the whole environment 22 times, which with the 150 variables of a
+/// busy shell costs more than parsing the config file.
+#[cfg(any(all(target_os = "linux", target_env = "gnu"), target_os = "macos"))]
+fn process_caro_vars() -> Vec<(String, String)> {
+    use std::ffi::CStr;
+    use std::os::raw::c_char;
+
+    const PREFIX: &[u8] = b"CARO_";
+    let mut found = Vec::new();
+    // SAFETY: `environ` is a NULL-terminated array of NUL-terminated strings owned by libc.
+    // It is only invalidated by a concurrent setenv/putenv; caro changes its environment only
+    // in the completion path (clap_complete), which exits before configuration is loaded.
+    unsafe {
+        #[cfg(target_os = "macos")]
+        let mut entry = *nix::libc::_NSGetEnviron() as *const *const c_char;
+        #[cfg(not(target_os = "macos"))]
+        let mut entry = nix::libc::environ as *const *const c_char;
+        if entry.is_null() {
+            return found;
+        }
+        while !(*entry).is_null() {
+            let var = *entry;
+            // Stops at the first mismatch, so the NUL terminator is never passed.
+            let matches = PREFIX
+                .iter()
+                .enumerate()
+                .all(|(i, &b)| *var.add(i) as u8 == b);
+            if matches {
+                let bytes = CStr::from_ptr(var).to_bytes();
+                if let Some(eq) = bytes.iter().position(|&b| b == b'=') {
+                    if let (Ok(name), Ok(value)) = (
+                        std::str::from_utf8(&bytes[..eq]),
+                        std::str::from_utf8(&bytes[eq + 1..]),
+                    ) {
+                        found.push((name.to_string(), value.to_string()));
+                    }
+                }
+            }
+            entry = entry.add(1);
+        }
+    }
+    found
+}
+
+#[cfg(not(any(all(target_os = "linux", target_env = "gnu"), target_os = "macos")))]
+fn process_caro_vars() -> Vec<(String, String)> {
+    keys::env_names()
+        .iter()
+        .filter_map(|name| Some((name.clone(), std::env::var(name).ok()?)))
+        .collect()
 }
 
 impl<F: Fn(&str) -> Option<String>> EnvSource for F {
@@ -262,11 +331,18 @@ impl Config {
         let mut file_found = false;
         let mut config = Config::default();
         if let Some(path) = file {
-            match std::fs::read_to_string(path) {
+            match read_config_text(path) {
                 Ok(text) => {
                     file_found = true;
-                    config =
-                        Config::from_toml(&text, &path.display().to_string(), &mut diagnostics);
+                    // The fast path first: the file name is only needed for messages.
+                    config = match fast::load(&text) {
+                        Some(config) => config,
+                        None => Config::from_toml_full(
+                            &text,
+                            &path.display().to_string(),
+                            &mut diagnostics,
+                        ),
+                    };
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => diagnostics.push(Diagnostic {
@@ -285,71 +361,85 @@ impl Config {
         }
     }
 
-    /// Parse a config file's text. Unknown keys warn and are ignored; a syntax error or a
-    /// bad value anywhere yields the defaults for the whole file, with the position.
+    /// Parse a config file's text. Unknown keys and bad values warn and are ignored (the
+    /// rest of the file still applies); a syntax error yields the defaults for the whole
+    /// file, with the position.
     pub fn from_toml(text: &str, name: &str, diagnostics: &mut Vec<Diagnostic>) -> Config {
-        let table: toml::Table = match text.parse() {
-            Ok(t) => t,
+        // Clean files in the common subset of TOML skip the complete parser (see `fast`).
+        if let Some(config) = fast::load(text) {
+            return config;
+        }
+        Config::from_toml_full(text, name, diagnostics)
+    }
+
+    /// The complete TOML parser, with positioned messages for every problem.
+    fn from_toml_full(text: &str, name: &str, diagnostics: &mut Vec<Diagnostic>) -> Config {
+        let mut config = Config::default();
+        // The borrowing parser, not `text.parse::<toml::Table>()`: that one runs the document
+        // through serde into owned maps, which costs more than the parse itself, and loses
+        // the spans we want for messages.
+        let document = match DeTable::parse(text) {
+            Ok(d) => d,
             Err(e) => {
                 diagnostics.push(file_diagnostic(name, text, e.span(), e.message()));
-                return Config::default();
+                return config;
             }
         };
-        let mut known = toml::Table::new();
-        for (key, value) in flatten(&table) {
-            match keys::lookup(&key) {
-                Some(doc) => match keys::coerce(doc, value) {
-                    Ok(v) => keys::insert(&mut known, &key, v),
-                    Err(msg) => {
-                        let span = find_key_span(text, &key);
-                        diagnostics.push(file_diagnostic(
-                            name,
-                            text,
-                            span,
-                            &format!("{key}: {msg}"),
-                        ));
+        for_each_leaf(document.get_ref(), &mut |key, key_span, value| {
+            let problem = match keys::lookup(key) {
+                Some(doc) => {
+                    let value_span = Some(value.span());
+                    let checked = to_toml(value.get_ref()).and_then(|v| {
+                        keys::check(doc, &v)?;
+                        Ok(v)
+                    });
+                    match checked.and_then(|v| config.assign(doc, &v)) {
+                        Ok(()) => None,
+                        Err(msg) => Some((value_span, format!("{key}: {msg}"))),
                     }
-                },
+                }
                 None => {
-                    let span = find_key_span(text, &key);
-                    let hint = keys::suggest(&key)
+                    let hint = keys::suggest(key)
                         .map(|s| format!(" (did you mean '{s}'?)"))
                         .unwrap_or_default();
-                    diagnostics.push(file_diagnostic(
-                        name,
-                        text,
-                        span,
-                        &format!("unknown key '{key}' ignored{hint}"),
-                    ));
+                    Some((Some(key_span), format!("unknown key '{key}' ignored{hint}")))
                 }
+            };
+            if let Some((span, message)) = problem {
+                diagnostics.push(file_diagnostic(name, text, span, &message));
             }
-        }
-        match Config::deserialize(toml::Value::Table(known)) {
-            Ok(c) => c,
-            Err(e) => {
-                diagnostics.push(Diagnostic {
-                    origin: Origin::File,
-                    location: name.to_string(),
-                    message: e.to_string(),
-                });
-                Config::default()
-            }
-        }
+        });
+        config
     }
 
     /// Apply `CARO_<KEY>` variables (`safety.level` → `CARO_SAFETY_LEVEL`).
     pub fn apply_env(&mut self, env: &dyn EnvSource, diagnostics: &mut Vec<Diagnostic>) {
-        for doc in KEYS {
-            let name = doc.env_var();
-            let Some(raw) = env.var(&name) else { continue };
-            if let Err(message) = self.set(doc.path, &raw) {
+        let set = env.caro_vars();
+        if set.is_empty() {
+            return;
+        }
+        for (doc, name) in KEYS.iter().zip(keys::env_names()) {
+            let Some((_, raw)) = set.iter().find(|(n, _)| n == name) else {
+                continue;
+            };
+            let applied = keys::parse_value(doc, raw).and_then(|v| self.assign(doc, &v));
+            if let Err(message) = applied {
                 diagnostics.push(Diagnostic {
                     origin: Origin::Env,
-                    location: name,
+                    location: name.clone(),
                     message: format!(
                         "{message}; using {}",
                         self.get(doc.path).unwrap_or_default()
                     ),
+                });
+            }
+        }
+        for (name, _) in &set {
+            if let Some(meant) = keys::suggest_env(name) {
+                diagnostics.push(Diagnostic {
+                    origin: Origin::Env,
+                    location: name.clone(),
+                    message: format!("not a caro setting, ignored (did you mean {meant}?)"),
                 });
             }
         }
@@ -362,24 +452,12 @@ impl Config {
             None => format!("unknown key '{key}' (see `caro config show`)"),
         })?;
         let value = keys::parse_value(doc, raw)?;
-        let mut table = match toml::Value::try_from(&*self) {
-            Ok(toml::Value::Table(t)) => t,
-            _ => return Err("internal error: config is not a table".into()),
-        };
-        keys::insert(&mut table, key, value);
-        *self = Config::deserialize(toml::Value::Table(table)).map_err(|e| e.to_string())?;
-        Ok(())
+        self.assign(doc, &value)
     }
 
     /// The current value of a key, rendered as TOML.
     pub fn get(&self, key: &str) -> Option<String> {
-        keys::lookup(key)?;
-        let value = toml::Value::try_from(self).ok()?;
-        let mut cur = &value;
-        for part in key.split('.') {
-            cur = cur.get(part)?;
-        }
-        Some(cur.to_string())
+        self.value_of(keys::lookup(key)?).map(|v| v.to_string())
     }
 
     /// All keys with their current values, in documentation order.
@@ -388,46 +466,190 @@ impl Config {
             .map(|d| (d.path, self.get(d.path).unwrap_or_default()))
             .collect()
     }
-}
 
-/// Flatten nested tables into dotted keys; arrays and scalars are leaves.
-fn flatten(table: &toml::Table) -> Vec<(String, toml::Value)> {
-    let mut out = Vec::new();
-    fn walk(prefix: &str, table: &toml::Table, out: &mut Vec<(String, toml::Value)>) {
-        for (k, v) in table {
-            let key = if prefix.is_empty() {
-                k.clone()
-            } else {
-                format!("{prefix}.{k}")
-            };
-            match v {
-                toml::Value::Table(t) if keys::is_section(&key) => walk(&key, t, out),
-                other => out.push((key, other.clone())),
-            }
+    /// Store a value that [`keys::check`] accepted for `doc` into its field.
+    fn assign(&mut self, doc: &KeyDoc, value: &toml::Value) -> Result<(), String> {
+        use toml::Value as V;
+        let wrong = || format!("{}: unexpected value {value}", doc.path);
+        let int = |v: &V| match v {
+            V::Integer(i) if *i >= 0 => Ok(*i as u64),
+            _ => Err(wrong()),
+        };
+        let boolean = |v: &V| v.as_bool().ok_or_else(wrong);
+        let string = |v: &V| v.as_str().map(str::to_string).ok_or_else(wrong);
+        let list = |v: &V| match v {
+            V::Array(items) => items
+                .iter()
+                .map(|i| i.as_str().map(str::to_string).ok_or_else(wrong))
+                .collect::<Result<Vec<_>, _>>(),
+            _ => Err(wrong()),
+        };
+        fn choice(v: &toml::Value) -> Option<&str> {
+            v.as_str()
         }
-    }
-    walk("", table, &mut out);
-    out
-}
-
-/// Best-effort position of a key's definition, for messages about values.
-fn find_key_span(text: &str, dotted: &str) -> Option<std::ops::Range<usize>> {
-    let leaf = dotted.rsplit('.').next().unwrap_or(dotted);
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        for candidate in [dotted, leaf] {
-            if let Some(rest) = trimmed.strip_prefix(candidate) {
-                if rest.trim_start().starts_with('=') {
-                    let start = offset + indent;
-                    return Some(start..start + candidate.len());
+        match doc.path {
+            "engine" => {
+                self.engine = match choice(value).ok_or_else(wrong)? {
+                    "auto" => EngineChoice::Auto,
+                    "builtin" => EngineChoice::Builtin,
+                    "semantic" => EngineChoice::Semantic,
+                    "remote" => EngineChoice::Remote,
+                    _ => return Err(wrong()),
                 }
             }
+            "count" => self.count = int(value)? as usize,
+            "format" => {
+                self.format = match choice(value).ok_or_else(wrong)? {
+                    "plain" => Format::Plain,
+                    "json" => Format::Json,
+                    "widget" => Format::Widget,
+                    _ => return Err(wrong()),
+                }
+            }
+            "timeout_ms" => self.timeout_ms = int(value)?,
+            "explain" => self.explain = boolean(value)?,
+            "safety.level" => {
+                self.safety.level = match choice(value).ok_or_else(wrong)? {
+                    "strict" => SafetyLevel::Strict,
+                    "moderate" => SafetyLevel::Moderate,
+                    "permissive" => SafetyLevel::Permissive,
+                    _ => return Err(wrong()),
+                }
+            }
+            "safety.allow" => self.safety.allow = list(value)?,
+            "safety.deny" => self.safety.deny = list(value)?,
+            "safety.allow_critical" => self.safety.allow_critical = boolean(value)?,
+            "safety.check_installed" => self.safety.check_installed = boolean(value)?,
+            "shell.key" => self.shell.key = string(value)?,
+            "shell.bind" => self.shell.bind = boolean(value)?,
+            "shell.progress_delay_ms" => self.shell.progress_delay_ms = int(value)?,
+            "shell.history" => self.shell.history = boolean(value)?,
+            "encoder.enabled" => self.encoder.enabled = boolean(value)?,
+            "encoder.model" => self.encoder.model = string(value)?,
+            "encoder.ort_library" => self.encoder.ort_library = string(value)?,
+            "encoder.threads" => self.encoder.threads = int(value)? as usize,
+            "remote.url" => self.remote.url = string(value)?,
+            "remote.model" => self.remote.model = string(value)?,
+            "remote.api_key_env" => self.remote.api_key_env = string(value)?,
+            "remote.timeout_ms" => self.remote.timeout_ms = int(value)?,
+            other => return Err(format!("internal error: key '{other}' has no field")),
         }
-        offset += line.len();
+        Ok(())
     }
-    None
+
+    /// A key's current value as TOML (the inverse of [`Config::assign`]).
+    fn value_of(&self, doc: &KeyDoc) -> Option<toml::Value> {
+        use toml::Value as V;
+        let s = |v: &str| V::String(v.to_string());
+        let list = |v: &[String]| V::Array(v.iter().map(|i| s(i)).collect());
+        let int = |v: u64| V::Integer(i64::try_from(v).unwrap_or(i64::MAX));
+        Some(match doc.path {
+            "engine" => s(self.engine.as_str()),
+            "count" => int(self.count as u64),
+            "format" => s(match self.format {
+                Format::Plain => "plain",
+                Format::Json => "json",
+                Format::Widget => "widget",
+            }),
+            "timeout_ms" => int(self.timeout_ms),
+            "explain" => V::Boolean(self.explain),
+            "safety.level" => s(match self.safety.level {
+                SafetyLevel::Strict => "strict",
+                SafetyLevel::Moderate => "moderate",
+                SafetyLevel::Permissive => "permissive",
+            }),
+            "safety.allow" => list(&self.safety.allow),
+            "safety.deny" => list(&self.safety.deny),
+            "safety.allow_critical" => V::Boolean(self.safety.allow_critical),
+            "safety.check_installed" => V::Boolean(self.safety.check_installed),
+            "shell.key" => s(&self.shell.key),
+            "shell.bind" => V::Boolean(self.shell.bind),
+            "shell.progress_delay_ms" => int(self.shell.progress_delay_ms),
+            "shell.history" => V::Boolean(self.shell.history),
+            "encoder.enabled" => V::Boolean(self.encoder.enabled),
+            "encoder.model" => s(&self.encoder.model),
+            "encoder.ort_library" => s(&self.encoder.ort_library),
+            "encoder.threads" => int(self.encoder.threads as u64),
+            "remote.url" => s(&self.remote.url),
+            "remote.model" => s(&self.remote.model),
+            "remote.api_key_env" => s(&self.remote.api_key_env),
+            "remote.timeout_ms" => int(self.remote.timeout_ms),
+            _ => return None,
+        })
+    }
+}
+
+/// The file's text in four system calls (open, read, the read that sees the end, close).
+/// `fs::read_to_string` adds a `statx` and an `lseek` to size its buffer, and in sandboxes
+/// where a system call costs a microsecond that was a tenth of a load.
+fn read_config_text(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(8 * 1024);
+    // Through `Take` because `File`'s own `read_to_end` asks for the size first; this one
+    // reads straight into the spare capacity and grows it if the file is larger.
+    file.take(u64::MAX).read_to_end(&mut bytes)?;
+    String::from_utf8(bytes).map_err(|e| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "the file is not valid UTF-8 (byte {}); save it as UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
+/// Called with a dotted key, the key's span and the value.
+type LeafVisitor<'a> = dyn FnMut(&str, std::ops::Range<usize>, &Spanned<DeValue<'_>>) + 'a;
+
+/// Visit every leaf of a parsed file as a dotted key with the key's span: `[safety] level =
+/// …` and `safety.level = …` both arrive as `safety.level`. Tables that are not sections are
+/// leaves (and so reported as unknown keys).
+fn for_each_leaf(table: &DeTable<'_>, visit: &mut LeafVisitor<'_>) {
+    // One buffer for every dotted key: `format!` per leaf was a measurable share of a load.
+    let mut key = String::with_capacity(48);
+    for (k, v) in table {
+        match v.get_ref() {
+            DeValue::Table(inner) if keys::is_section(k.get_ref()) => {
+                for (leaf, value) in inner {
+                    key.clear();
+                    key.push_str(k.get_ref());
+                    key.push('.');
+                    key.push_str(leaf.get_ref());
+                    visit(&key, leaf.span(), value);
+                }
+            }
+            _ => visit(k.get_ref(), k.span(), v),
+        }
+    }
+}
+
+/// An owned value for the type checks. Only leaves of known keys are converted, and those
+/// are small (a string, a number, a short list).
+fn to_toml(value: &DeValue<'_>) -> Result<toml::Value, String> {
+    Ok(match value {
+        DeValue::String(s) => toml::Value::String(s.to_string()),
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .map(toml::Value::Integer)
+            .map_err(|_| format!("the number {} is out of range", i.as_str()))?,
+        DeValue::Float(f) => toml::Value::Float(f.as_str().parse().unwrap_or(f64::NAN)),
+        DeValue::Boolean(b) => toml::Value::Boolean(*b),
+        DeValue::Datetime(d) => toml::Value::Datetime(*d),
+        DeValue::Array(items) => toml::Value::Array(
+            items
+                .into_iter()
+                .map(|item| to_toml(item.get_ref()))
+                .collect::<Result<_, _>>()?,
+        ),
+        DeValue::Table(table) => {
+            let mut out = toml::Table::new();
+            for (k, v) in table {
+                out.insert(k.get_ref().to_string(), to_toml(v.get_ref())?);
+            }
+            toml::Value::Table(out)
+        }
+    })
 }
 
 fn file_diagnostic(
@@ -546,13 +768,61 @@ mod tests {
     }
 
     #[test]
+    fn unknown_keys_in_sections_and_tables_are_located_exactly() {
+        let mut d = Vec::new();
+        let text = "count = 2\n[shell]\n  keyy = \"alt-g\"\n[plugins]\nx = 1\n";
+        let c = Config::from_toml(text, "c.toml", &mut d);
+        assert_eq!(c.count, 2);
+        assert_eq!(d.len(), 2, "{d:?}");
+        // In file order (toml's `preserve_order`).
+        assert_eq!(d[0].location, "c.toml:3:3");
+        assert!(
+            d[0].message.contains("did you mean 'shell.key'"),
+            "{}",
+            d[0]
+        );
+        assert_eq!(d[1].location, "c.toml:4:2");
+        assert!(d[1].message.contains("unknown key 'plugins'"), "{}", d[1]);
+    }
+
+    #[test]
+    fn reads_files_of_any_size_and_rejects_bad_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.toml");
+        // Larger than the first read buffer, so the growth path runs.
+        let mut text = "count = 4\n".to_string();
+        while text.len() < 40 * 1024 {
+            text.push_str("# padding comment line\n");
+        }
+        std::fs::write(&big, &text).unwrap();
+        assert_eq!(read_config_text(&big).unwrap(), text);
+        let loaded = Config::load_from(Some(&big), &|_: &str| None);
+        assert_eq!(loaded.config.count, 4);
+
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, b"count = 2\n# caf\xe9\n").unwrap();
+        let loaded = Config::load_from(Some(&bad), &|_: &str| None);
+        assert_eq!(loaded.config, Config::default());
+        assert_eq!(loaded.diagnostics.len(), 1);
+        assert!(
+            loaded.diagnostics[0].message.contains("not valid UTF-8"),
+            "{}",
+            loaded.diagnostics[0]
+        );
+        // A directory is reported, not mistaken for a missing file.
+        let loaded = Config::load_from(Some(dir.path()), &|_: &str| None);
+        assert!(loaded.diagnostics[0].message.contains("could not read"));
+    }
+
+    #[test]
     fn bad_value_is_reported_at_its_line() {
         let mut d = Vec::new();
         let c = Config::from_toml("count = 2\n[safety]\nlevel = \"yolo\"\n", "c.toml", &mut d);
         assert_eq!(c.count, 2);
         assert_eq!(c.safety.level, SafetyLevel::Moderate);
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].location, "c.toml:3:1");
+        // Points at the value, which is what needs changing.
+        assert_eq!(d[0].location, "c.toml:3:9");
         assert!(d[0].message.contains("strict"), "{}", d[0].message);
     }
 
@@ -589,6 +859,37 @@ mod tests {
         assert!(c.set("nope", "1").is_err());
         assert!(c.set("count", "-1").is_err());
         assert_eq!(c.get("engine").as_deref(), Some("\"auto\""));
+    }
+
+    #[test]
+    fn every_value_of_every_key_survives_set_then_get() {
+        for doc in KEYS {
+            let samples: Vec<String> = match doc.kind {
+                Kind::Bool => vec!["true".into(), "false".into()],
+                Kind::Int { min } => vec![min.to_string(), (min + 7).to_string()],
+                Kind::Str => vec!["some value".into(), String::new()],
+                Kind::Choice(options) => options.iter().map(|o| o.to_string()).collect(),
+                Kind::List => vec!["a, b".into(), "[\"x\"]".into()],
+            };
+            for raw in samples {
+                let mut c = Config::default();
+                c.set(doc.path, &raw)
+                    .unwrap_or_else(|e| panic!("set {} = {raw}: {e}", doc.path));
+                let mut d = Vec::new();
+                let text = format!("{} = {}\n", doc.path, c.get(doc.path).unwrap());
+                let reparsed = Config::from_toml(&text, "t.toml", &mut d);
+                assert!(d.is_empty(), "{text}: {d:?}");
+                assert_eq!(reparsed, c, "{text}");
+            }
+            if let Kind::Int { min } = doc.kind {
+                let mut c = Config::default();
+                assert!(
+                    c.set(doc.path, &(min - 1).to_string()).is_err(),
+                    "{}",
+                    doc.path
+                );
+            }
+        }
     }
 
     #[test]

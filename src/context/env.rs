@@ -88,6 +88,8 @@ impl EnvView {
 }
 
 /// Words that mark a credential when they appear as a whole word of a variable name.
+/// Whole words, never substrings: `KEY` drops `AWS_ACCESS_KEY_ID` but keeps `MONKEY` and
+/// `KEYBOARD_LAYOUT`.
 const SECRET_WORDS: &[&str] = &[
     "TOKEN",
     "TOKENS",
@@ -100,6 +102,7 @@ const SECRET_WORDS: &[&str] = &[
     "PASSWORDS",
     "PASSWD",
     "PASS",
+    "SSHPASS",
     "PASSPHRASE",
     "CREDENTIAL",
     "CREDENTIALS",
@@ -112,14 +115,32 @@ const SECRET_WORDS: &[&str] = &[
     "SALT",
     "PAT",
     "DSN",
-    "CONNECTION_STRING",
-    "ACCESSKEY",
-    "SECRETKEY",
-    "PRIVATEKEY",
-    "AUTHTOKEN",
+    "JWT",
+    "HMAC",
+    "TOTP",
+    // Azure shared access signatures.
+    "SAS",
+    // Slack/Discord/Teams webhook URLs carry their secret in the path.
+    "WEBHOOK",
     "BEARER",
-    "OTP",
-    "MFA",
+];
+
+/// Glued compounds (`GITHUBTOKEN`, `STRIPEAPIKEY`, `AZURESTORAGEACCOUNTKEY`): a word that
+/// ends with one of these. `KEY` alone is not here, so `MONKEY` and `TURKEY` stay.
+const SECRET_SUFFIXES: &[&str] = &[
+    "TOKEN",
+    "APIKEY",
+    "ACCESSKEY",
+    "ACCOUNTKEY",
+    "PRIVATEKEY",
+    "SECRETKEY",
+    "AUTHKEY",
+    "MASTERKEY",
+    "SIGNINGKEY",
+    "ENCRYPTIONKEY",
+    "LICENSEKEY",
+    "PASSPHRASE",
+    "CREDENTIALS",
 ];
 
 /// Names that contain a secret-looking word but are well known to be harmless.
@@ -130,6 +151,9 @@ const SAFE_NAMES: &[&str] = &[
     "XDG_SESSION_ID",
     "XDG_SESSION_CLASS",
     "XDG_SESSION_DESKTOP",
+    "XDG_SESSION_PATH",
+    "DESKTOP_SESSION",
+    "TERM_SESSION_ID",
     "DBUS_SESSION_BUS_ADDRESS",
     "SESSION_MANAGER",
     "TMUX_PANE",
@@ -138,71 +162,159 @@ const SAFE_NAMES: &[&str] = &[
 
 /// Whether a variable name says it holds a secret.
 pub fn is_secret_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    if SAFE_NAMES.contains(&upper.as_str()) {
+    // Upper-cased on the stack: this runs for every variable when the whole environment is
+    // listed, and allocating per name and per word was most of that cost.
+    let mut buf = [0u8; 256];
+    let heap;
+    let upper: &[u8] = if name.len() <= buf.len() {
+        let upper = &mut buf[..name.len()];
+        upper.copy_from_slice(name.as_bytes());
+        upper.make_ascii_uppercase();
+        upper
+    } else {
+        heap = name.to_ascii_uppercase();
+        heap.as_bytes()
+    };
+    if SAFE_NAMES.iter().any(|safe| safe.as_bytes() == upper) {
         return false;
     }
     // Substrings that are never part of a harmless word.
-    if upper.contains("SECRET") || upper.contains("PASSWORD") || upper.contains("PASSWD") {
+    const ALWAYS: [&[u8]; 5] = [
+        b"SECRET",
+        b"PASSWORD",
+        b"PASSWD",
+        b"CONNECTION_STRING",
+        b"CONNECTIONSTRING",
+    ];
+    // One pass: a needle is only compared where its first letter occurs.
+    let always = upper.iter().enumerate().any(|(i, &b)| {
+        matches!(b, b'S' | b'P' | b'C')
+            && ALWAYS
+                .iter()
+                .any(|needle| needle[0] == b && upper[i..].starts_with(needle))
+    });
+    if always {
         return true;
     }
-    if upper.contains("CONNECTION_STRING") || upper.contains("CONNECTIONSTRING") {
-        return true;
-    }
-    let words = split_words(name);
+    let mut words = 0;
+    let mut has_pwd = false;
+    let mut secret_word = false;
+    for_each_word(name.as_bytes(), |range| {
+        let word = &upper[range];
+        words += 1;
+        has_pwd |= word == b"PWD";
+        secret_word = is_secret_word(word);
+        !secret_word
+    });
     // `PWD`/`OLDPWD` are directories, but `MYSQL_PWD` is MySQL's password variable.
-    if words.len() > 1 && words.iter().any(|w| w == "PWD") {
-        return true;
-    }
-    words.iter().any(|w| {
-        SECRET_WORDS.contains(&w.as_str())
-            // Glued compounds such as `GITHUBTOKEN` or `STRIPEAPIKEY`.
-            || (w.len() > 5 && (w.ends_with("TOKEN") || w.ends_with("APIKEY")))
-    })
+    secret_word || (has_pwd && words > 1)
 }
 
-/// Split an identifier into upper-case words: `openaiApiKey` → `OPENAI`, `API`, `KEY`.
-fn split_words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
+/// An upper-cased word that marks a credential, alone or as the end of a glued compound.
+fn is_secret_word(word: &[u8]) -> bool {
+    // The last letters any entry can end with: most words are rejected by this table
+    // without a single comparison.
+    static LAST: Lazy<[bool; 256]> = Lazy::new(|| {
+        let mut last = [false; 256];
+        for w in SECRET_WORDS.iter().chain(SECRET_SUFFIXES) {
+            last[*w.as_bytes().last().expect("non-empty entry") as usize] = true;
+        }
+        last
+    });
+    match word.last() {
+        Some(&b) if LAST[b as usize] => {
+            SECRET_WORDS.iter().any(|w| w.as_bytes() == word)
+                || SECRET_SUFFIXES.iter().any(|s| word.ends_with(s.as_bytes()))
+        }
+        _ => false,
+    }
+}
+
+/// Call `visit` with the byte range of each word of an identifier (split on anything that is
+/// not an ASCII letter or digit, and before an upper-case letter that follows a lower-case
+/// letter or digit: `openaiApiKey` → `openai`, `Api`, `Key`). Stops when `visit` returns
+/// false.
+fn for_each_word(name: &[u8], mut visit: impl FnMut(std::ops::Range<usize>) -> bool) {
+    let mut start: Option<usize> = None;
     let mut prev_lower = false;
-    for ch in name.chars() {
-        if !ch.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
+    for (i, &b) in name.iter().enumerate() {
+        if !b.is_ascii_alphanumeric() {
+            if let Some(s) = start.take() {
+                if !visit(s..i) {
+                    return;
+                }
             }
             prev_lower = false;
             continue;
         }
-        if ch.is_ascii_uppercase() && prev_lower && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
+        if b.is_ascii_uppercase() && prev_lower {
+            if let Some(s) = start.take() {
+                if !visit(s..i) {
+                    return;
+                }
+            }
         }
-        prev_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
-        current.push(ch.to_ascii_uppercase());
+        start.get_or_insert(i);
+        prev_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
     }
-    if !current.is_empty() {
-        words.push(current);
+    if let Some(s) = start {
+        visit(s..name.len());
     }
+}
+
+/// Split an identifier into upper-case words: `openaiApiKey` → `OPENAI`, `API`, `KEY`.
+#[cfg(test)]
+fn split_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for_each_word(name.as_bytes(), |range| {
+        words.push(name[range].to_ascii_uppercase());
+        true
+    });
     words
 }
 
 static SECRET_VALUE_PATTERNS: Lazy<Regex> = Lazy::new(|| {
+    // ASCII word boundaries: every token format here is ASCII, and Unicode `\b` would keep
+    // the regex engine off its fast path for every variable.
     Regex::new(concat!(
         r"(?x)",
         r"-----BEGIN[\ A-Z]*PRIVATE\ KEY-----",
-        r"|\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}",
-        r"|\bgithub_pat_[A-Za-z0-9_]{20,}",
-        r"|\bglpat-[A-Za-z0-9_-]{16,}",
-        r"|\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}",
-        r"|\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}",
-        r"|\bxox[abprs]-[A-Za-z0-9-]{10,}",
-        r"|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",
-        r"|\bAIza[0-9A-Za-z_-]{30,}",
-        r"|\bnpm_[A-Za-z0-9]{30,}",
-        r"|\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        r#"|"private_key"\s*:"#,
+        r"|(?-u:\b)AGE-SECRET-KEY-1[0-9A-Z]{20,}",
+        // GitHub, GitLab, npm, PyPI, Hugging Face.
+        r"|(?-u:\b)(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}",
+        r"|(?-u:\b)github_pat_[A-Za-z0-9_]{20,}",
+        r"|(?-u:\b)glpat-[A-Za-z0-9_-]{16,}",
+        r"|(?-u:\b)npm_[A-Za-z0-9]{30,}",
+        r"|(?-u:\b)pypi-[A-Za-z0-9_-]{40,}",
+        r"|(?-u:\b)hf_[A-Za-z0-9]{30,}",
+        // OpenAI / Anthropic, Stripe, Slack, SendGrid, Vault, DigitalOcean, Shopify.
+        r"|(?-u:\b)sk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}",
+        r"|(?-u:\b)(?:[rs]k|whsec)_(?:live_|test_)?[A-Za-z0-9]{16,}",
+        r"|(?-u:\b)xox[abprs]-[A-Za-z0-9-]{10,}",
+        r"|(?-u:\b)SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
+        r"|(?-u:\b)hv[sb]\.[A-Za-z0-9_-]{20,}",
+        r"|(?-u:\b)dop_v1_[a-f0-9]{40,}",
+        r"|(?-u:\b)shp(?:at|ss|ca)_[a-fA-F0-9]{32}",
+        // AWS access key ids.
+        r"|(?-u:\b)(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?-u:\b)",
+        // Google: API keys, OAuth access and refresh tokens.
+        r"|(?-u:\b)AIza[0-9A-Za-z_-]{30,}",
+        r"|(?-u:\b)ya29\.[0-9A-Za-z_-]{20,}",
+        r"|(?-u:\b)1//0[0-9A-Za-z_-]{20,}",
+        // Azure AD client secrets (`abc8Q~…`) and SAS signatures.
+        r"|(?-u:\b)[A-Za-z0-9_.-]{3}[0-9]Q~[A-Za-z0-9_.~-]{31,34}",
+        r"|[?&]sig=[A-Za-z0-9%+/=]{16,}",
+        // JSON web tokens.
+        r"|(?-u:\b)eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        // Webhook URLs whose path is the secret.
+        r"|hooks\.slack\.com/services/|discord(?:app)?\.com/api/webhooks/",
         // Credentials embedded in a URL: scheme://user:password@host
         r"|[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@",
-        r"|(?i:AccountKey|SharedAccessKey|password|pwd)=[^;\s]{4,}",
+        // Authorization header values.
+        r"|(?-u:\b)(?:Bearer|Basic)\ [A-Za-z0-9._~+/=-]{16,}",
+        // key=value credentials in connection strings and query strings.
+        r"|(?i:AccountKey|SharedAccessKey|password|passwd|pwd|secret|token|api_?key|access_?key)=[^;&\s]{4,}",
     ))
     .expect("secret value regex")
 });
@@ -216,7 +328,39 @@ pub fn is_secret_value(value: &str) -> bool {
     if SECRET_VALUE_PATTERNS.is_match(value) {
         return true;
     }
-    looks_random(value)
+    looks_like_aws_secret_key(value) || looks_random(value)
+}
+
+/// AWS secret access keys: exactly 40 characters of base64 without padding. They may contain
+/// `/`, which [`looks_random`] rejects to keep paths out, so they need their own test: mixed
+/// case, digits, and an entropy that directory names do not reach (a 40-character path such
+/// as `/home/alice/Documents/Project2024/Archive` scores about 4.2, a real key about 4.6).
+fn looks_like_aws_secret_key(value: &str) -> bool {
+    value.len() == 40
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+')
+        && value.bytes().any(|b| b.is_ascii_uppercase())
+        && value.bytes().any(|b| b.is_ascii_lowercase())
+        && value.bytes().any(|b| b.is_ascii_digit())
+        && entropy(value) >= 4.4
+}
+
+/// Shannon entropy in bits per byte.
+fn entropy(value: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    for b in value.bytes() {
+        counts[b as usize] += 1;
+    }
+    let n = value.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
 }
 
 /// Long runs of base64/hex-ish characters with letters *and* digits and high entropy.
@@ -234,20 +378,7 @@ fn looks_random(value: &str) -> bool {
     if !(has_digit && has_alpha) {
         return false;
     }
-    let mut counts = [0u32; 128];
-    for b in value.bytes() {
-        counts[b as usize] += 1;
-    }
-    let n = value.len() as f64;
-    let entropy: f64 = counts
-        .iter()
-        .filter(|&&c| c > 0)
-        .map(|&c| {
-            let p = c as f64 / n;
-            -p * p.log2()
-        })
-        .sum();
-    entropy >= 3.8
+    entropy(value) >= 3.8
 }
 
 #[cfg(test)]
@@ -279,6 +410,39 @@ mod tests {
             "HTTP_AUTH",
             "VAULT_PASS",
             "ARM_CLIENT_SECRET",
+            // AWS
+            "AWS_SECRET_KEY",
+            "AWS_SECURITY_TOKEN",
+            "AWSSECRETACCESSKEY",
+            // GCP
+            "GOOGLE_API_KEY",
+            "GOOGLE_CREDENTIALS",
+            "CLOUDSDK_AUTH_ACCESS_TOKEN",
+            "GOOGLE_OAUTH_ACCESS_TOKEN",
+            // Azure
+            "AZURE_STORAGE_KEY",
+            "AZURE_STORAGE_ACCOUNT_KEY",
+            "AZURE_STORAGE_SAS_TOKEN",
+            "AZURE_STORAGE_SAS",
+            "AZURE_DEVOPS_EXT_PAT",
+            "ARM_ACCESS_KEY",
+            "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+            "azureStorageAccountKey",
+            // Everything else
+            "HF_TOKEN",
+            "HUGGING_FACE_HUB_TOKEN",
+            "VAULT_TOKEN",
+            "TWILIO_AUTH_TOKEN",
+            "NPM_CONFIG__AUTH",
+            "DOCKER_AUTH_CONFIG",
+            "SLACK_WEBHOOK_URL",
+            "JWT",
+            "APP_JWT",
+            "SSHPASS",
+            "OP_SESSION_my",
+            "ENCRYPTION_KEY",
+            "MASTERKEY",
+            "XAuthToken",
         ] {
             assert!(is_secret_name(name), "{name} should be secret");
         }
@@ -306,6 +470,21 @@ mod tests {
             "SHELL",
             "AWS_REGION",
             "AWS_PROFILE",
+            "AWS_DEFAULT_REGION",
+            "AZURE_SUBSCRIPTION_ID",
+            "CLOUDSDK_CORE_PROJECT",
+            "DESKTOP_SESSION",
+            "TERM_SESSION_ID",
+            "TURKEY",
+            "HOCKEY_TEAM",
+            "KEYMAP",
+            "GIT_ASKPASS",
+            "SSH_ASKPASS",
+            "PGPASSFILE",
+            "OTP_VERSION",
+            "COMPASS_HOME",
+            "PATHEXT",
+            "LS_COLORS",
         ] {
             assert!(!is_secret_name(name), "{name} should be kept");
         }
@@ -322,6 +501,26 @@ mod tests {
             "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
             "q8Zr3LmN0vX7pT2kW9sY4bH6jD1fG5cA",
             "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=abcd1234efgh==",
+            // AWS secret access key (the documentation example)
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "ASIAY34FZKBOKMUTVV7A",
+            // GCP: OAuth access token, refresh token, service-account JSON
+            "ya29.a0AfH6SMBx3v9Kq2Lr8Zt7Yw1Pn4Xs6",
+            "1//0gLqWx7Zr3Kp9Tm2Yv8Bn5Cx1Dq4Ef",
+            r#"{"type": "service_account", "private_key": "x"}"#,
+            // Azure: client secret, SAS query string
+            "abc8Q~Zr3LmN0vX7pT2kW9sY4bH6jD1fG5cAq",
+            "https://acct.blob.core.windows.net/c?sv=2022-11-02&ss=b&sig=Zr3LmN0vX7pT2kW9sY4bH6jD%3D",
+            // Other common formats
+            "hf_abcdefghijklmnopqrstuvwxyz0123456",
+            "xoxb-1234567890-abcdefghij",
+            "glpat-abcdefghij0123456789",
+            "whsec_abcdefghijklmnop12345678",
+            "hvs.CAESIJ3Zr3LmN0vX7pT2kW9sY4bH6",
+            "SG.abcdefghijklmnop1234.qrstuvwxyz0123456789",
+            "https://hooks.slack.com/services/T000/B000/XXXX",
+            "Bearer abcdefghijklmnop123456",
+            "https://api.example.com/v1?api_key=abcd1234",
         ] {
             assert!(is_secret_value(value), "{value} should be secret");
         }
@@ -337,6 +536,12 @@ mod tests {
             "https://example.com/path/to/thing",
             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
             "this is just a sentence with words",
+            // 40 characters of the AWS-secret alphabet, but a path.
+            "/home/alice/Documents/Project2024/Archiv",
+            "/usr/local/Cellar/python3/3.12.4/Frameworks",
+            "di=01;34:ln=01;36:so=01;35:pi=40;33:ex=01;32:bd=40;33;01",
+            "https://example.com/search?q=tokens&page=2",
+            "Mozilla/5.0 (X11; Linux x86_64)",
         ] {
             assert!(!is_secret_value(value), "{value} should be kept");
         }
@@ -358,11 +563,22 @@ mod tests {
     }
 
     #[test]
+    fn the_last_letter_filter_admits_every_secret_word() {
+        for word in SECRET_WORDS.iter().chain(SECRET_SUFFIXES) {
+            assert!(is_secret_word(word.as_bytes()), "{word}");
+        }
+    }
+
+    #[test]
     fn splits_camel_case() {
         assert_eq!(split_words("openaiApiKey"), ["OPENAI", "API", "KEY"]);
         assert_eq!(
             split_words("AWS_ACCESS_KEY_ID"),
             ["AWS", "ACCESS", "KEY", "ID"]
         );
+        assert_eq!(split_words("__x2Go-é.TOKEN"), ["X2", "GO", "TOKEN"]);
+        assert!(split_words("").is_empty());
+        let long = format!("{}_TOKEN", "A".repeat(300));
+        assert!(is_secret_name(&long), "names longer than the stack buffer");
     }
 }

@@ -207,12 +207,8 @@ impl Context {
             if self.os_overridden {
                 return self.os.default_flavour();
             }
-            match self
-                .tools
-                .resolve("sed")
-                .and_then(|p| std::fs::canonicalize(p).ok())
-            {
-                Some(real) if real.file_name().is_some_and(|n| n == "busybox") => Flavour::Busybox,
+            match self.tools.resolve("sed") {
+                Some(sed) if links_to_busybox(&sed) => Flavour::Busybox,
                 _ => self.os.default_flavour(),
             }
         })
@@ -243,6 +239,27 @@ impl Context {
     }
 }
 
+/// Whether `path` is a symlink (chain) ending at a file named `busybox`. One `readlink` per
+/// link instead of `canonicalize`'s walk over every path component: for a plain binary (the
+/// usual case) that is a single failing system call.
+fn links_to_busybox(path: &std::path::Path) -> bool {
+    let mut current = path.to_path_buf();
+    // Distributions chain at most a couple of links (alternatives); stop well before loops.
+    for _ in 0..8 {
+        let Ok(target) = std::fs::read_link(&current) else {
+            return false;
+        };
+        if target.file_name().is_some_and(|n| n == "busybox") {
+            return true;
+        }
+        current = match current.parent() {
+            Some(dir) if target.is_relative() => dir.join(target),
+            _ => target,
+        };
+    }
+    false
+}
+
 fn parse_os_release_id(text: &str) -> Option<String> {
     text.lines().find_map(|line| {
         let value = line.strip_prefix("ID=")?;
@@ -271,6 +288,23 @@ mod tests {
         assert_eq!(Shell::detect(&env), Shell::Bash);
         let env = EnvView::from_pairs([("SHELL", "/bin/tcsh")]);
         assert_eq!(Shell::detect(&env), Shell::Bash);
+    }
+
+    #[test]
+    fn busybox_is_recognised_through_symlinks() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("busybox"), "").unwrap();
+        std::fs::write(d.join("gnu-sed"), "").unwrap();
+        symlink("busybox", d.join("sed")).unwrap();
+        symlink(d.join("sed"), d.join("sed-alt")).unwrap();
+        symlink("gnu-sed", d.join("sed-gnu")).unwrap();
+        assert!(links_to_busybox(&d.join("sed")));
+        assert!(links_to_busybox(&d.join("sed-alt")));
+        assert!(!links_to_busybox(&d.join("sed-gnu")));
+        assert!(!links_to_busybox(&d.join("gnu-sed")));
+        assert!(!links_to_busybox(&d.join("missing")));
     }
 
     #[test]

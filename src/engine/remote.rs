@@ -37,10 +37,22 @@ struct Url {
     base_path: String,
 }
 
-fn parse_url(url: &str) -> Result<Url, String> {
-    let rest = if let Some(r) = url.strip_prefix("http://") {
+/// The URL as it may appear in messages: any `user:password@` part masked.
+fn display_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn parse_url(raw: &str) -> Result<Url, String> {
+    let shown = display_url(raw);
+    let url = shown.as_str();
+    let rest = if let Some(r) = raw.strip_prefix("http://") {
         r
-    } else if url.starts_with("https://") {
+    } else if raw.starts_with("https://") {
         return Err(format!(
             "remote.url '{url}' uses https, which this build does not speak: point it at an \
              http:// endpoint on your network (e.g. Ollama's http://localhost:11434/v1) or a local TLS proxy"
@@ -354,7 +366,10 @@ mod tests {
             .unwrap_err()
             .contains("https"));
         assert!(parse_url("ftp://x").is_err());
-        assert!(parse_url("http://user:pw@host/v1").is_err());
+        let err = parse_url("http://user:hunter2@host/v1").unwrap_err();
+        assert!(!err.contains("hunter2"), "{err}");
+        let err = parse_url("https://user:hunter2@host/v1").unwrap_err();
+        assert!(!err.contains("hunter2"), "{err}");
     }
 
     #[test]

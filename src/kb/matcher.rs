@@ -44,6 +44,11 @@ pub struct ScoreParts {
     pub unexplained: f32,
     /// How well bound values fit their slots' types (1 = all primary kinds).
     pub fit: f32,
+    /// Values taken from words the knowledge base knows as ordinary words ("install" as
+    /// a container name): a sign the recipe misread the request.
+    pub vague: f32,
+    /// Unknown words of the request (names) the recipe neither uses nor says.
+    pub stray: f32,
     pub final_score: f32,
 }
 
@@ -71,9 +76,14 @@ fn allowed(kb: &Kb, i: usize, ctx: &Context) -> bool {
 struct TermWeights {
     weights: HashMap<u32, f32>,
     norm: f32,
+    /// Product names in the request ("install python"): a value and a word at once, as
+    /// (term id, squared weight) of the word.
+    products: Vec<(u32, f32)>,
+    /// The request's `#name` symbol, if any: (term id, weight).
+    name_symbol: Option<(u32, f32)>,
 }
 
-fn term_weights(kb: &Kb, terms: &[String]) -> TermWeights {
+fn term_weights(kb: &Kb, a: &Analysis, terms: &[String]) -> TermWeights {
     let ix = &kb.index;
     let mut weights: HashMap<u32, f32> = HashMap::new();
     for t in terms {
@@ -82,7 +92,25 @@ fn term_weights(kb: &Kb, terms: &[String]) -> TermWeights {
         }
     }
     let norm = weights.values().map(|w| w * w).sum::<f32>().sqrt();
-    TermWeights { weights, norm }
+    // A product name ("install python") is a value and a word: for a phrasing that does
+    // not name it, its word is just the value ("install {pkg}"), matched by `#name`, so
+    // it does not count against that phrasing.
+    let products: Vec<(u32, f32)> = a
+        .words
+        .iter()
+        .filter(|w| a.mentions.iter().any(|m| m.first == w.token))
+        .filter_map(|w| ix.term_id(&w.canon))
+        .filter_map(|id| weights.get(&id).map(|&w| (id, w * w)))
+        .collect();
+    let name_symbol: Option<(u32, f32)> = ix
+        .term_id(crate::nlu::Kind::Name.symbol())
+        .and_then(|id| weights.get(&id).map(|&w| (id, w)));
+    TermWeights {
+        weights,
+        norm,
+        products,
+        name_symbol,
+    }
 }
 
 /// Value symbols as term ids: pairs of related kinds, and symbols that stand for several
@@ -110,16 +138,33 @@ impl SymbolIds {
     }
 }
 
+/// What scoring a phrasing needs from the knowledge base: each term's text (to tell words
+/// from value symbols) and idf.
+struct TermTable<'t> {
+    terms: &'t [&'t str],
+    idf: &'t [f32],
+}
+
+impl<'t> TermTable<'t> {
+    fn of(kb: &'t Kb) -> TermTable<'t> {
+        TermTable {
+            terms: &kb.index.terms,
+            idf: &kb.index.idf,
+        }
+    }
+}
+
 /// Lexical score of every allowed recipe (0 for the others).
 pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
-    let tw = term_weights(kb, &a.terms);
+    let tw = term_weights(kb, a, &a.terms);
     let syms = SymbolIds::of(kb);
+    let table = TermTable::of(kb);
     let mut best = vec![0.0f32; kb.len()];
     if tw.norm == 0.0 {
         return best;
     }
     for p in &kb.index.phrasings {
-        let cos = phrasing_cos(&kb.index.idf, &syms, p, &tw);
+        let cos = phrasing_cos(&table, &syms, p, &tw);
         let slot = &mut best[p.recipe as usize];
         if cos > *slot {
             *slot = cos;
@@ -134,35 +179,72 @@ pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
 }
 
 /// The lexical score of one recipe for a given list of request terms.
-fn recipe_lexical(kb: &Kb, recipe: usize, terms: &[String]) -> f32 {
-    let tw = term_weights(kb, terms);
+fn recipe_lexical(kb: &Kb, recipe: usize, a: &Analysis, terms: &[String]) -> f32 {
+    let tw = term_weights(kb, a, terms);
     if tw.norm == 0.0 {
         return 0.0;
     }
     let syms = SymbolIds::of(kb);
+    let table = TermTable::of(kb);
     kb.recipe(recipe)
         .phrasings
         .iter()
-        .map(|&p| phrasing_cos(&kb.index.idf, &syms, &kb.index.phrasings[p as usize], &tw))
+        .map(|&p| phrasing_cos(&table, &syms, &kb.index.phrasings[p as usize], &tw))
         .fold(0.0, f32::max)
 }
 
+/// Value symbols any word can turn into: they never make a match on their own.
+const LOOSE_SYMBOLS: &[&str] = &["#name", "#num", "#path", "#str", "#glob"];
+
+/// Whether the recipe's phrasing closest to the request uses `word` itself: then the word
+/// is partly what the request and that phrasing share ("which version of pandas is
+/// installed" against avoid "install"), not only a sign of another task.
+fn said_by_best_phrasing(kb: &Kb, recipe: usize, a: &Analysis, word: &str) -> bool {
+    let Some(id) = kb.index.term_id(word) else {
+        return false;
+    };
+    let tw = term_weights(kb, a, &a.terms);
+    let syms = SymbolIds::of(kb);
+    let table = TermTable::of(kb);
+    kb.recipe(recipe)
+        .phrasings
+        .iter()
+        .map(|&p| &kb.index.phrasings[p as usize])
+        .map(|p| (phrasing_cos(&table, &syms, p, &tw), p))
+        .max_by(|x, y| x.0.total_cmp(&y.0))
+        .is_some_and(|(cos, p)| cos > 0.0 && p.terms.contains(&id))
+}
+
 /// Idf-weighted cosine between the request and one phrasing (whose term ids are distinct).
-fn phrasing_cos(idf: &[f32], syms: &SymbolIds, p: &Phrasing, tw: &TermWeights) -> f32 {
+fn phrasing_cos(table: &TermTable, syms: &SymbolIds, p: &Phrasing, tw: &TermWeights) -> f32 {
     if p.norm == 0.0 || tw.norm == 0.0 {
         return 0.0;
     }
     let mut dot = 0.0;
+    let mut words_shared = false;
+    let mut typed_symbols = 0;
     let mut unmatched: Vec<u32> = Vec::new();
     for &t in &p.terms {
         match tw.weights.get(&t) {
-            Some(w) => dot += w * w,
+            Some(w) => {
+                dot += w * w;
+                let term = table.terms[t as usize];
+                words_shared |= !term.starts_with('#');
+                typed_symbols +=
+                    usize::from(term.starts_with('#') && !LOOSE_SYMBOLS.contains(&term));
+            }
             None => unmatched.push(t),
         }
     }
+    // Values alone never make a match: "asdf" must not become `touch asdf`. Two values of
+    // distinct, telling kinds can ("2025-03-10 09:30 PST in Europe/Berlin").
+    if !words_shared && typed_symbols < 2 {
+        return 0.0;
+    }
     // A value of a related kind ("x.txt" where the phrasing has a glob) counts for
-    // half, once per request value, and only if no phrasing term matched it exactly.
-    // A symbol standing for several kinds (`#files`) counts in full for any of them.
+    // half, once per request value, and only if no phrasing term matched it exactly; the
+    // phrasing's side weighs its own term (a rare request symbol must not outweigh a
+    // common one). A symbol standing for several kinds (`#files`) counts in full for any.
     let mut credited: HashSet<u32> = HashSet::new();
     let mut norm2 = p.norm * p.norm;
     for t in unmatched {
@@ -176,7 +258,7 @@ fn phrasing_cos(idf: &[f32], syms: &SymbolIds, p: &Phrasing, tw: &TermWeights) -
                 // As if the phrasing had said that kind: it weighs what it matched.
                 credited.insert(k);
                 dot += w * w;
-                let own = idf.get(t as usize).copied().unwrap_or(0.0);
+                let own = table.idf.get(t as usize).copied().unwrap_or(0.0);
                 norm2 += w * w - own * own;
             }
             continue;
@@ -193,11 +275,29 @@ fn phrasing_cos(idf: &[f32], syms: &SymbolIds, p: &Phrasing, tw: &TermWeights) -
         });
         if let Some((other, w)) = partner {
             if !p.terms.contains(&other) && credited.insert(other) {
-                dot += 0.5 * w * w;
+                dot += 0.5 * w * table.idf.get(t as usize).copied().unwrap_or(0.0);
             }
         }
     }
-    dot / (tw.norm * norm2.max(f32::EPSILON).sqrt())
+    let absent: f32 = tw
+        .products
+        .iter()
+        .filter(|(id, _)| !p.terms.contains(id))
+        .map(|(_, w2)| w2)
+        .sum();
+    // And the other way round: a phrasing that names the product ("connect to
+    // postgres") has matched the value its `#name` stands for.
+    if let Some((nid, nw)) = tw.name_symbol {
+        if !p.terms.contains(&nid) && tw.products.iter().any(|(id, _)| p.terms.contains(id)) {
+            dot += nw * nw;
+        }
+    }
+    // Only half: the name still says what the request is about.
+    let norm = (tw.norm * tw.norm - 0.5 * absent).max(0.0).sqrt();
+    if norm == 0.0 {
+        return 0.0;
+    }
+    dot / (norm * norm2.max(f32::EPSILON).sqrt())
 }
 
 /// Symbols that stand for overlapping kinds of value.
@@ -263,16 +363,26 @@ pub fn propose(
         // the phrasings have them.
         let blended = match &p.value_terms {
             Some(terms) => {
-                let lex = lexical[i].max(recipe_lexical(kb, i, terms));
+                let lex = lexical[i].max(recipe_lexical(kb, i, a, terms));
                 blend(lex, semantic_by_recipe.as_ref().map(|s| s[i])).max(blended)
             }
             None => blended,
         };
         let coverage = p.score.coverage;
         let unexplained = p.score.unexplained;
-        let mut score = blended + 0.2 * coverage - 0.25 * unexplained + 0.06 * p.score.fit;
-        if !r.avoid.is_empty() && a.words.iter().any(|w| r.avoid.contains(&w.canon)) {
-            score -= 0.2;
+        let mut score = blended + 0.2 * coverage - 0.25 * unexplained + 0.06 * p.score.fit
+            - 0.1 * p.score.vague
+            - 0.05 * p.score.stray;
+        // An avoided word the closest phrasing says itself counts half.
+        let avoided: Vec<&str> = a
+            .words
+            .iter()
+            .filter(|w| r.avoid.contains(&w.canon))
+            .map(|w| w.canon.as_str())
+            .collect();
+        if !avoided.is_empty() {
+            let own = avoided.iter().all(|w| said_by_best_phrasing(kb, i, a, w));
+            score -= if own { 0.1 } else { 0.2 };
         }
         // A recipe written for this very shell or OS beats a generic one that also fits.
         if r.shells.iter().any(|x| x == ctx.shell.as_str())
@@ -346,6 +456,10 @@ struct Binding {
     guessed_words: HashSet<usize>,
     /// Values a typed command swallowed (`http://x` in "curl http://x").
     command_mentions: HashSet<usize>,
+    /// Slots filled with a word their cue pointed at ("database reports").
+    cued_words: HashSet<String>,
+    /// Bare words taken by position for slots of another kind (a folder, a pattern).
+    loose_names: usize,
     missing: Vec<String>,
 }
 
@@ -406,6 +520,11 @@ fn realise(
                 .or_insert_with(|| Bound::Raw(v.clone()));
         }
     }
+    // A required value nobody gave (and no modifier set) leaves no command, even where the
+    // template only uses it inside optional groups.
+    if b.missing.iter().any(|s| !vals.contains_key(s)) {
+        return None;
+    }
     let template = select_template(r, target.os, target.shell)?;
     let slot_type: HashMap<&str, &str> = r
         .slots
@@ -429,16 +548,23 @@ fn realise(
         }
     }
 
-    // Coverage: share of the request's values the recipe used.
-    // "here" / "this repo" name the default place of nearly every command: leaving it
-    // unused costs nothing, so it counts only when a recipe binds it.
+    // Coverage: share of the request's values the recipe used (a product name the recipe
+    // has as a word counts as neither). A value an active modifier's cue names (`-f` for
+    // "follow") is used by that modifier. "here" / "this repo" name the default place of
+    // nearly every command: leaving it unused costs nothing, so it counts only when bound.
     let meaningful: Vec<usize> = (0..a.mentions.len())
+        .filter(|&i| !own_word(r, a, i))
+        .filter(|&i| !mod_words.contains(a.mentions[i].kind.symbol()))
         .filter(|&i| b.used_mentions.contains(&i) || !is_implicit_here(a, &a.mentions[i]))
         .collect();
     let coverage = if meaningful.is_empty() {
         1.0
     } else {
-        b.used_mentions.len() as f32 / meaningful.len() as f32
+        meaningful
+            .iter()
+            .filter(|i| b.used_mentions.contains(i))
+            .count() as f32
+            / meaningful.len() as f32
     };
     // Unexplained: content words neither in the recipe's phrasings, nor in an active
     // modifier's cue, nor used as a value.
@@ -448,6 +574,21 @@ fn realise(
         .enumerate()
         .filter(|(_, w)| !w.stop)
         .collect();
+    // Words inside a value the recipe used (a product name) are explained by it.
+    // A URL's scheme word ("s3") is not: `curl` uploading to s3:// is no s3 command.
+    let used_tokens: HashSet<usize> = b
+        .used_mentions
+        .iter()
+        .filter(|&&i| a.mentions[i].kind != crate::nlu::Kind::Url)
+        .flat_map(|&i| a.mentions[i].first..=a.mentions[i].last)
+        .collect();
+    // Unknown words the request typed (name mentions) that the recipe leaves unused: "who
+    // won the world cup" is not `whoami`.
+    let stray_names = (0..a.mentions.len())
+        .filter(|i| a.mentions[*i].kind == crate::nlu::Kind::Name)
+        .filter(|i| !b.used_mentions.contains(i) && !own_word(r, a, *i))
+        .filter(|i| !a.words.iter().any(|w| w.token == a.mentions[*i].first))
+        .count();
     let unexplained = if content.is_empty() {
         0.0
     } else {
@@ -455,6 +596,7 @@ fn realise(
             .iter()
             .filter(|(i, w)| {
                 r.vocab.binary_search(&w.canon).is_err()
+                    && !used_tokens.contains(&w.token)
                     && !mod_words.contains(w.canon.as_str())
                     && (!b.used_words.contains(i) || b.guessed_words.contains(i))
             })
@@ -483,7 +625,6 @@ fn realise(
         }
     }
     let _ = ctx;
-    let _ = &b.missing;
     let fits: Vec<f32> = b
         .vals
         .iter()
@@ -505,14 +646,29 @@ fn realise(
     } else {
         fits.iter().sum::<f32>() / fits.len() as f32
     };
+    // A value made only of vocabulary words ("stop bisecting" read as a container) is
+    // compared as if the request had left it out: that it fills a slot is no evidence the
+    // phrasings match.
+    let all_known = |w: &str| {
+        w.split_whitespace()
+            .all(|x| lexicon.knows(&lexicon.canonical(&x.to_lowercase())))
+    };
     let value_symbols: Vec<String> = b
         .vals
         .iter()
-        .filter(|(_, v)| matches!(v, Bound::Words(_) | Bound::Command(_)))
+        .filter(|(_, v)| match v {
+            Bound::Words(w) => !all_known(w),
+            Bound::Command(_) => true,
+            _ => false,
+        })
         .filter_map(|(name, _)| slot_type.get(name.as_str()))
         .filter_map(|ty| super::schema::slot_type(ty).map(|(sym, _)| sym.to_string()))
         .collect();
-    let value_terms = (!value_symbols.is_empty()).then(|| {
+    let any_words = b
+        .vals
+        .values()
+        .any(|v| matches!(v, Bound::Words(_) | Bound::Command(_)));
+    let value_terms = any_words.then(|| {
         let valued = |i: &usize| b.used_words.contains(i) && !b.guessed_words.contains(i);
         a.words
             .iter()
@@ -529,6 +685,17 @@ fn realise(
             .chain(value_symbols)
             .collect()
     });
+    let vague = b
+        .vals
+        .iter()
+        .filter(|(name, v)| match v {
+            Bound::Words(w) if !b.cued_words.contains(name.as_str()) => w
+                .split_whitespace()
+                .all(|x| lexicon.knows(&lexicon.canonical(&x.to_lowercase()))),
+            _ => false,
+        })
+        .count() as f32
+        + b.loose_names as f32;
     Some(Proposal {
         recipe: r.id.clone(),
         command,
@@ -540,6 +707,8 @@ fn realise(
             coverage,
             unexplained,
             fit,
+            vague,
+            stray: stray_names as f32,
             ..Default::default()
         },
         value_terms,
@@ -621,19 +790,48 @@ pub fn select_template(r: &Recipe, os: Os, shell: Shell) -> Option<&str> {
         .find_map(|k| r.run.get(k).map(String::as_str))
 }
 
+/// Whether mention `i` is a product name ("postgres") that this recipe uses as a word
+/// ("connect to postgres database {db}"): then it is the recipe's subject, not a value.
+fn own_word(r: &Recipe, a: &Analysis, i: usize) -> bool {
+    let m = &a.mentions[i];
+    m.kind == crate::nlu::Kind::Name
+        && a.words
+            .iter()
+            .any(|w| w.token == m.first && r.vocab.binary_search(&w.canon).is_ok())
+}
+
 /// Bind mentions and left-over words to slots: cued values first, then by position.
 fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'_>) -> Binding {
     let known = |canon: &str| lexicon.knows(canon);
     let mut vals: HashMap<String, Bound> = HashMap::new();
-    let mut used: HashSet<usize> = HashSet::new();
+    // A product name the recipe itself talks about is never a value.
+    let mut used: HashSet<usize> = (0..a.mentions.len())
+        .filter(|&i| own_word(r, a, i))
+        .collect();
+    let own: HashSet<usize> = used.clone();
     let mut missing = Vec::new();
+    let mut loose_names = 0usize;
 
-    // Pass 1: slots with cues take mentions their cues point at.
+    // Pass 1: slots with cues take mentions their cues point at. A value that only
+    // loosely fits this slot is left for another cued slot it fits properly ("save it to
+    // out.zip" gives `out.zip` to the file slot, not the directory slot).
+    let better_elsewhere = |i: usize, me: &str| -> bool {
+        r.slots.iter().any(|o| {
+            o.name != me
+                && !o.cues.is_empty()
+                && slots::fit(&o.ty, a.mentions[i].kind) == Fit::Primary
+                && a.mentions[i].cued_by(&o.cues)
+        })
+    };
     for s in r.slots.iter().filter(|s| !s.cues.is_empty()) {
         let pick = (0..a.mentions.len())
             .filter(|i| !used.contains(i))
             .filter(|&i| slots::fit(&s.ty, a.mentions[i].kind) != Fit::No)
             .filter(|&i| a.mentions[i].cued_by(&s.cues))
+            .filter(|&i| {
+                slots::fit(&s.ty, a.mentions[i].kind) == Fit::Primary
+                    || !better_elsewhere(i, &s.name)
+            })
             .max_by_key(|&i| (slots::fit(&s.ty, a.mentions[i].kind), std::cmp::Reverse(i)));
         if let Some(i) = pick {
             used.insert(i);
@@ -671,6 +869,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'
         } else {
             &[Fit::Primary, Fit::Fallback]
         };
+        let mut loose = false;
         for &want in wants {
             pick = (0..a.mentions.len())
                 .filter(|i| !used.contains(i))
@@ -679,10 +878,16 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'
                 .filter(|&i| s.ty != "cmdline" || looks_like_script(&a.mentions[i].text))
                 .find(|&i| !cued_elsewhere(i, &s.name));
             if pick.is_some() {
+                loose = want == Fit::Fallback;
                 break;
             }
         }
         if let Some(i) = pick {
+            // A bare word taken by position for a slot of another kind ("won" as the
+            // folder of `find`) is a guess.
+            if loose && a.mentions[i].kind == crate::nlu::Kind::Name {
+                loose_names += 1;
+            }
             used.insert(i);
             vals.insert(s.name.clone(), Bound::Mention(i));
         }
@@ -724,9 +929,49 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'
         }
         command_mentions.extend(used.difference(&before).copied());
     }
+    let mut cued_words: HashSet<String> = HashSet::new();
     for s in &r.slots {
         if vals.contains_key(&s.name) {
             continue;
+        }
+        if slots::takes_words(&s.ty) && !s.cues.is_empty() {
+            // A slot with cues takes the left-over word its cue marks: right after the cue
+            // ("as admin", "with feature derive", "status of api"), or right before a kind
+            // word ("the logs table").
+            let is_cue = |t: usize| {
+                s.cues
+                    .iter()
+                    .any(|c| a.tokens[t].text.eq_ignore_ascii_case(c))
+            };
+            let cued = leftovers.iter().copied().find(|&i| {
+                !used_words.contains(&i) && {
+                    let t = a.words[i].token;
+                    let mut before = t;
+                    // Skip articles and flags: "the logs of the api", "logs -f api".
+                    while before > 0
+                        && (matches!(
+                            a.tokens[before - 1].text.to_ascii_lowercase().as_str(),
+                            "the" | "a" | "an"
+                        ) || a.tokens[before - 1].text.starts_with('-'))
+                    {
+                        before -= 1;
+                    }
+                    (before > 0 && is_cue(before - 1))
+                        || (t + 1 < a.tokens.len()
+                            && is_cue(t + 1)
+                            && crate::nlu::extract::KIND_WORDS
+                                .contains(&a.tokens[t + 1].text.to_ascii_lowercase().as_str()))
+                }
+            });
+            if let Some(i) = cued {
+                used_words.insert(i);
+                cued_words.insert(s.name.clone());
+                vals.insert(
+                    s.name.clone(),
+                    Bound::Words(a.tokens[a.words[i].token].text.clone()),
+                );
+                continue;
+            }
         }
         if slots::takes_words(&s.ty) && !s.cue_only() {
             let free: Vec<usize> = leftovers
@@ -740,10 +985,18 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'
                 .into_iter()
                 .filter(|&w| !s.cues.contains(&a.words[w].lower))
                 .collect();
+            // So does the slot's own name right after the word: "the lint script" for a
+            // slot named `script`, "the staging branch" for `branch`.
+            let named_by_slot = |w: usize| {
+                a.tokens.get(a.words[w].token + 1).is_some_and(|t| {
+                    let next = t.text.to_lowercase();
+                    next == s.name || next.strip_suffix('s') == Some(s.name.as_str())
+                })
+            };
             let cued_first = free
                 .iter()
                 .copied()
-                .find(|&w| word_cued(a, a.words[w].token, &s.cues, 2, false));
+                .find(|&w| word_cued(a, a.words[w].token, &s.cues, 2, false) || named_by_slot(w));
             if let Some(first) = cued_first.or_else(|| free.first().copied()) {
                 let free: Vec<usize> = free.into_iter().filter(|&w| w >= first).collect();
                 let mut span = vec![first];
@@ -766,7 +1019,9 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'
                     .map(|t| t.text.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                if cued_first.is_none() && span.iter().all(|&j| known(&a.words[j].canon)) {
+                if cued_first.is_some() {
+                    cued_words.insert(s.name.clone());
+                } else if span.iter().all(|&j| known(&a.words[j].canon)) {
                     guessed_words.extend(span.iter().copied());
                 }
                 used_words.extend(span);
@@ -781,6 +1036,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'
             .flatten();
         if let Some(i) = named {
             used_words.insert(i);
+            cued_words.insert(s.name.clone());
             let text = a.tokens[a.words[i].token].text.clone();
             vals.insert(s.name.clone(), Bound::Words(text));
             continue;
@@ -808,6 +1064,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'
             // A cue-only phrase ("echo ok", "message fix typo") takes the words right after
             // its cue, whether or not they are vocabulary, up to a glue word.
             if let Some(text) = cued_phrase(a, &s.cues, mod_words, &mut used_words) {
+                cued_words.insert(s.name.clone());
                 vals.insert(s.name.clone(), Bound::Words(text));
                 continue;
             }
@@ -817,6 +1074,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'
         };
         if let Some(i) = cued_word {
             used_words.insert(i);
+            cued_words.insert(s.name.clone());
             let text = a.tokens[a.words[i].token].text.clone();
             vals.insert(s.name.clone(), Bound::Words(text));
             continue;
@@ -829,12 +1087,18 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'
             None => {}
         }
     }
+    extend_command_args(r, a, &mut vals, &mut used);
+    for i in &own {
+        used.remove(i);
+    }
     Binding {
         vals,
         used_mentions: used,
         used_words,
         guessed_words,
         command_mentions,
+        cued_words,
+        loose_names,
         missing,
     }
 }
@@ -1115,13 +1379,25 @@ fn word_cued_by(a: &Analysis, tok: usize, cues: &[String], reach: usize) -> bool
 
 /// [`word_cued_by`], optionally without kind words after the word.
 fn word_cued(a: &Analysis, tok: usize, cues: &[String], reach: usize, after: bool) -> bool {
-    let before = a.tokens[..tok]
-        .iter()
-        .rev()
-        .map(|t| t.text.to_lowercase())
-        .filter(|w| !crate::nlu::extract::is_article(w))
-        .take(reach)
-        .any(|w| cues.contains(&w));
+    // The cue reaches over plain words, not over another value ("stop the docker daemon":
+    // "docker" is what "stop" is about).
+    let in_mention = |i: usize| a.mentions.iter().any(|m| m.first <= i && i <= m.last);
+    let mut before = false;
+    let mut seen = 0;
+    for i in (0..tok).rev() {
+        let w = a.tokens[i].text.to_lowercase();
+        if crate::nlu::extract::is_article(&w) {
+            continue;
+        }
+        if cues.contains(&w) {
+            before = true;
+            break;
+        }
+        seen += 1;
+        if seen >= reach || in_mention(i) {
+            break;
+        }
+    }
     let kind_after = after
         && a.tokens.get(tok + 1).is_some_and(|t| {
             let w = t.text.to_lowercase();
@@ -1191,6 +1467,66 @@ fn looks_like_file_name(text: &str) -> bool {
         && text
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// A command slot keeps the arguments typed right after it: in "rerun df -h every 10
+/// seconds" the command is `df -h`, not `df`. Adjacent values nothing else took (flags,
+/// numbers, paths) join the command.
+fn extend_command_args(
+    r: &Recipe,
+    a: &Analysis,
+    vals: &mut HashMap<String, Bound>,
+    used: &mut HashSet<usize>,
+) {
+    use crate::nlu::Kind;
+    for s in r.slots.iter().filter(|s| s.ty == "cmd") {
+        let (first_tok, mut last_tok) = match vals.get(&s.name) {
+            Some(Bound::Mention(i)) => (a.mentions[*i].first, a.mentions[*i].last),
+            Some(Bound::Words(w)) => {
+                // Recover the token span of a words-fill from its text.
+                let n = w.split_whitespace().count();
+                match (0..a.tokens.len()).find(|&t| {
+                    t + n <= a.tokens.len()
+                        && a.tokens[t..t + n]
+                            .iter()
+                            .map(|x| x.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            == *w
+                }) {
+                    Some(t) => (t, t + n - 1),
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        let start_last = last_tok;
+        loop {
+            let next = (0..a.mentions.len()).find(|&i| {
+                !used.contains(&i)
+                    && a.mentions[i].first == last_tok + 1
+                    && matches!(
+                        a.mentions[i].kind,
+                        Kind::Flag | Kind::Number | Kind::Path | Kind::File | Kind::Glob
+                    )
+            });
+            match next {
+                Some(i) => {
+                    used.insert(i);
+                    last_tok = a.mentions[i].last;
+                }
+                None => break,
+            }
+        }
+        if last_tok != start_last {
+            let text = a.tokens[first_tok..=last_tok]
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            vals.insert(s.name.clone(), Bound::Words(text));
+        }
+    }
 }
 
 fn render_with(
@@ -1315,6 +1651,120 @@ mod tests {
         assert_eq!(remote("force push to the upstream"), "upstream");
         // Not cued: the word is left alone and the default applies.
         assert_eq!(remote("force push upstream"), "default origin");
+    }
+
+    #[test]
+    fn cues_do_not_reach_over_values_and_slot_names_mark_words() {
+        use crate::kb::schema::Slot;
+        use crate::nlu::{analyze, Lexicon};
+        let lex = Lexicon {
+            vocab: vec!["daemon", "docker", "lint", "run", "script", "stop"],
+            stop: vec!["the"],
+            products: vec!["docker"],
+            ..Default::default()
+        };
+        let recipe = |slot: Slot, vocab: &[&str]| Recipe {
+            id: "t".into(),
+            slots: vec![slot],
+            run: [("any".to_string(), "x {v}".to_string())].into(),
+            explain: String::new(),
+            risk: None,
+            os: vec![],
+            shells: vec![],
+            tools: vec![],
+            mods: vec![],
+            avoid: vec![],
+            vocab: {
+                let mut v: Vec<String> = vocab.iter().map(|w| lex.canonical(w)).collect();
+                v.sort();
+                v
+            },
+            phrasings: vec![],
+        };
+        let bound = |r: &Recipe, text: &str| {
+            let a = analyze(text, &lex, false);
+            let b = bind(r, &a, &HashSet::new(), &lex);
+            let name = &r.slots[0].name;
+            let cued = b.cued_words.contains(name);
+            match b.vals.get(name) {
+                Some(Bound::Words(w)) => format!("{w}{}", if cued { " (cued)" } else { "" }),
+                other => format!("{other:?}"),
+            }
+        };
+        let stop = recipe(
+            Slot {
+                name: "v".into(),
+                ty: "name".into(),
+                cues: vec!["stop".into()],
+                default: None,
+                optional: true,
+            },
+            &["docker", "stop"],
+        );
+        // "stop" marks the word after it, but not across the product it is about.
+        assert_eq!(bound(&stop, "stop the daemon"), "daemon (cued)");
+        assert_eq!(bound(&stop, "stop the docker daemon"), "None");
+        // A word right before the slot's own name is its value: "the lint script".
+        let script = recipe(
+            Slot {
+                name: "script".into(),
+                ty: "name".into(),
+                cues: vec![],
+                default: None,
+                optional: false,
+            },
+            &["run", "script"],
+        );
+        assert_eq!(bound(&script, "run the lint script"), "lint (cued)");
+    }
+
+    /// Top proposals of the real knowledge base for a Linux bash request.
+    fn top_commands(request: &str) -> Vec<String> {
+        use crate::context::{Context, EnvView, Os, Shell};
+        let kb = crate::kb::get();
+        let ctx = Context::with_env(
+            EnvView::from_pairs([("PATH", "/usr/bin:/bin")]),
+            Some(Os::Linux),
+            Some(Shell::Bash),
+        );
+        let a = crate::nlu::analyze(request, &kb.index.lexicon, false);
+        propose(kb, &a, &ctx, None, SHORTLIST)
+            .into_iter()
+            .map(|p| p.command)
+            .collect()
+    }
+
+    #[test]
+    fn required_values_nobody_gave_leave_no_command() {
+        // `datetime.epoch_to_date` needs the epoch; without one it must not offer
+        // `date -u -d @` with nothing after the `@`.
+        let got = top_commands("the date right now in utc, yyyy-mm-dd");
+        assert!(
+            got.iter()
+                .all(|c| !c.contains("-d @ ") && !c.ends_with('@')),
+            "{got:?}"
+        );
+        assert_eq!(got[0], "date -u +%F");
+    }
+
+    #[test]
+    fn unknown_words_nothing_uses_lower_every_guess() {
+        // Neither `whoami` nor `find won -name cup` answers this.
+        let kb = crate::kb::get();
+        let a = crate::nlu::analyze("who won the world cup in 1998", &kb.index.lexicon, false);
+        let ctx = crate::context::Context::with_env(
+            crate::context::EnvView::from_pairs([("PATH", "/usr/bin:/bin")]),
+            Some(crate::context::Os::Linux),
+            Some(crate::context::Shell::Bash),
+        );
+        let out = propose(kb, &a, &ctx, None, 3);
+        assert!(
+            out.iter().all(|p| p.score.final_score < 0.4),
+            "{:?}",
+            out[0]
+        );
+        let whoami = out.iter().find(|p| p.recipe == "user.whoami");
+        assert!(whoami.is_none_or(|p| p.score.stray == 2.0));
     }
 
     #[test]
@@ -1467,7 +1917,23 @@ mod tests {
     fn weights(idf: &[f32], ids: &[u32]) -> TermWeights {
         let weights: HashMap<u32, f32> = ids.iter().map(|&i| (i, idf[i as usize])).collect();
         let norm = weights.values().map(|w| w * w).sum::<f32>().sqrt();
-        TermWeights { weights, norm }
+        TermWeights {
+            weights,
+            norm,
+            products: vec![],
+            name_symbol: None,
+        }
+    }
+
+    const FIXTURE_TERMS: [&str; 7] = [
+        "delet", "tag", "#version", "#name", "#glob", "#path", "#files",
+    ];
+
+    fn table(idf: &[f32]) -> TermTable<'_> {
+        TermTable {
+            terms: &FIXTURE_TERMS,
+            idf,
+        }
     }
 
     fn phrasing(idf: &[f32], terms: &[u32]) -> Phrasing {
@@ -1486,11 +1952,16 @@ mod tests {
     fn related_symbols_credit_each_value_once() {
         let (idf, syms) = lexical_fixture();
         let request = weights(&idf, &[0, 1, 2]);
-        let exact = phrasing_cos(&idf, &syms, &phrasing(&idf, &[0, 1, 2]), &request);
+        let exact = phrasing_cos(&table(&idf), &syms, &phrasing(&idf, &[0, 1, 2]), &request);
         assert!((exact - 1.0).abs() < 1e-6, "{exact}");
         // A second value slot whose symbol is related to the first one may not count the
         // request's one version again.
-        let extra = phrasing_cos(&idf, &syms, &phrasing(&idf, &[0, 1, 2, 3]), &request);
+        let extra = phrasing_cos(
+            &table(&idf),
+            &syms,
+            &phrasing(&idf, &[0, 1, 2, 3]),
+            &request,
+        );
         assert!(extra < exact, "{extra}");
     }
 
@@ -1500,7 +1971,7 @@ mod tests {
         // `#files` weighs as little as its commonest kind when compiled (the `#path` weight).
         let p = phrasing(&idf, &[0, 6]);
         for request in [[0u32, 4], [0, 5]] {
-            let score = phrasing_cos(&idf, &syms, &p, &weights(&idf, &request));
+            let score = phrasing_cos(&table(&idf), &syms, &p, &weights(&idf, &request));
             assert!((score - 1.0).abs() < 1e-5, "{request:?}: {score}");
         }
     }

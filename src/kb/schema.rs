@@ -299,6 +299,7 @@ pub const SLOT_TYPES: &[(&str, &str, &str)] = &[
     ("glob", "#glob", "*.log"),
     ("ext", "#glob", "*.log"),
     ("name", "#name", "myapp"),
+    ("ident", "#name", "build"),
     ("text", "#str", "'hello world'"),
     ("pattern", "#str", "TODO"),
     ("cmd", "#path", "./script.sh"),

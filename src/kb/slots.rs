@@ -29,8 +29,8 @@ pub fn takes_words(ty: &str) -> bool {
             | "group"
             | "branch"
             | "var"
-            | "host"
             | "value"
+            | "ident"
     )
 }
 
@@ -83,10 +83,11 @@ pub fn fit(ty: &str, kind: Kind) -> Fit {
         "glob" => (&[Glob, Ext], &[Quoted, File, Name]),
         // `.md` on its own reads as a dotfile; as a target extension it is one.
         "ext" => (&[Ext, Glob], &[Name, File]),
+        // A bare identifier (script, context, key): never a file or path.
+        "ident" => (&[Name, Quoted], &[Ext]),
         "name" => (
             &[Name, Quoted],
-            // `logs` and `backups` read as file types, yet name sessions and branches too.
-            &[File, Path, Version, Host, EnvVar, Commit, Ip, Ext],
+            &[File, Path, Version, Host, EnvVar, Commit, Ip, UserHost],
         ),
         "text" | "words" => (&[Quoted], &[Name, File, EnvVar, Version, Glob]),
         "pattern" => (
@@ -208,7 +209,11 @@ pub fn render_mention(ty: &str, fmt: Option<&str>, m: &Mention, t: Target) -> Op
             }),
             _ => Some(quote(text, sh)),
         },
-        "userhost" => Some(quote(text, sh)),
+        // `remote`: a scp/rsync destination, `host:` unless the value already names a path.
+        "userhost" => Some(match fmt {
+            Some("remote") if !text.contains(':') => format!("{}:", quote(text, sh)),
+            _ => quote(text, sh),
+        }),
         "mode" => Some(quote(text, sh)),
         "signal" => {
             let s = text.trim_start_matches('-');
@@ -349,6 +354,15 @@ fn render_path(text: &str, fmt: Option<&str>, sh: Shell) -> Option<String> {
                 text.to_string()
             } else {
                 format!("{text}/")
+            }
+        }
+        // The path without its extension, directory kept: a sibling output file
+        // (`clips/a.mov` -> `clips/a`, then `.mp4` in the template).
+        Some("noext") => {
+            let base_start = text.rfind('/').map_or(0, |i| i + 1);
+            match text[base_start..].rfind('.') {
+                Some(dot) if dot > 0 => text[..base_start + dot].to_string(),
+                _ => text.to_string(),
             }
         }
         _ => text.to_string(),
@@ -704,6 +718,28 @@ mod tests {
         shell: Shell::Bash,
         os: Os::Linux,
     };
+
+    #[test]
+    fn remote_destinations_get_one_colon() {
+        let m = |t: &str| mention(Kind::UserHost, t, Value::Text);
+        let r = |t: &str| render_mention("userhost", Some("remote"), &m(t), T).unwrap();
+        assert_eq!(r("deploy@web1"), "deploy@web1:");
+        assert_eq!(r("deploy@web1:/srv/www"), "deploy@web1:/srv/www");
+        assert_eq!(
+            render_mention("userhost", None, &m("deploy@web1"), T).unwrap(),
+            "deploy@web1"
+        );
+    }
+
+    #[test]
+    fn path_without_extension_keeps_directory() {
+        let p = |t: &str| render_path(t, Some("noext"), Shell::Bash).unwrap();
+        assert_eq!(p("clips/talk.mov"), "clips/talk");
+        assert_eq!(p("talk.tar.gz"), "talk.tar");
+        assert_eq!(p("v1.2/clip"), "v1.2/clip");
+        assert_eq!(p(".bashrc"), ".bashrc");
+        assert_eq!(p("my clip.mov"), "'my clip'");
+    }
 
     #[test]
     fn sizes_for_find() {

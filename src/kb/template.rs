@@ -5,7 +5,8 @@
 //! - `{[ … ]}` is an optional group: it appears only when every name inside it has a value.
 //! - `{?name}` inside a group requires `name` without printing it; `{!name}` requires its
 //!   absence (for "otherwise" parts).
-//! - Anything else, including `{}` and `{print $1}`, is literal text.
+//! - Anything else, including `{}` and `{print $1}`, is literal text; `\{` is a literal
+//!   brace where the text would otherwise read as a reference (`%\{http_code}`).
 //!
 //! Compiled by the build script too (for validation), so it depends only on std.
 
@@ -58,6 +59,17 @@ fn parse(t: &str) -> Vec<Node<'_>> {
                 }
                 *pos += 2;
                 return nodes;
+            }
+            if rest.starts_with("\\{") {
+                // `\{` is a literal brace, for text that would read as a reference
+                // (curl's `-w '%{http_code}'`).
+                if text_start < *pos {
+                    nodes.push(Node::Text(&t[text_start..*pos]));
+                }
+                nodes.push(Node::Text("{"));
+                *pos += 2;
+                text_start = *pos;
+                continue;
             }
             if rest.starts_with("{[") {
                 if text_start < *pos {
@@ -195,6 +207,14 @@ mod tests {
             "find . -exec rm {} + ; awk '{print $1}' x"
         );
         assert_eq!(references(t), vec!["file".to_string()]);
+    }
+
+    #[test]
+    fn escaped_brace_is_not_a_reference() {
+        let t = "curl -w '%\\{http_code}' {url}";
+        assert_eq!(r(t, &[("url", "u")]).unwrap(), "curl -w '%{http_code}' u");
+        assert_eq!(references(t), vec!["url".to_string()]);
+        assert_eq!(r("a \\{b} \\x", &[]).unwrap(), "a {b} \\x");
     }
 
     #[test]

@@ -523,7 +523,7 @@ impl<'a> Scanner<'a> {
         self.lexicon.numbers.get(w).map(|&n| n as f64)
     }
 
-    fn make(&self, kind: Kind, first: usize, last: usize, value: Value) -> Mention {
+    pub(crate) fn make(&self, kind: Kind, first: usize, last: usize, value: Value) -> Mention {
         let text = if first == last {
             self.tokens[first].text.clone()
         } else {
@@ -686,8 +686,20 @@ impl<'a> Scanner<'a> {
         if shapes::is_octal_mode(text) && self.permission_context {
             return Some(self.make(Kind::Mode, i, i, Value::Text));
         }
+        if shapes::is_kill_option(text)
+            && matches!(
+                self.word(i.wrapping_sub(1)),
+                Some("kill" | "pkill" | "killall")
+            )
+        {
+            // `kill -9 4242`: the option is a signal, not a number or a flag.
+            return Some(self.make(Kind::Signal, i, i, Value::Text));
+        }
         if shapes::is_signal(text) {
             return Some(self.make(Kind::Signal, i, i, Value::Text));
+        }
+        if let Some(n) = shapes::unit_number(text).and_then(|n| n.parse::<f64>().ok()) {
+            return Some(self.make(Kind::Number, i, i, Value::Number(n)));
         }
         if let Some(n) = self.number_at(i) {
             // "N to M" / "N through M" / "N-M" ranges of plain numbers.
@@ -784,13 +796,19 @@ impl<'a> Scanner<'a> {
             };
             return Some(self.make(Kind::Host, i, i, value));
         }
+        if HOME_DOTFILES.contains(&text) && self.unquoted(i) {
+            // "my .bashrc" is the one in the home directory, wherever the shell is.
+            let mut m = self.make(Kind::File, i, i, Value::Text);
+            m.text = format!("~/{text}");
+            return Some(m);
+        }
         if (shapes::file_ext(text).is_some() && has_known_ext(text))
             || shapes::is_dotfile(text)
             || BARE_FILES.contains(&text)
         {
             return Some(self.make(Kind::File, i, i, Value::Text));
         }
-        if shapes::file_ext(text).is_some() {
+        if shapes::file_ext(text).is_some() && !shapes::is_image_reference(text) {
             // name.unknownext: a file unless it looks like a host (handled above).
             return Some(self.make(Kind::File, i, i, Value::Text));
         }
@@ -920,10 +938,21 @@ impl<'a> Scanner<'a> {
         ) {
             return None;
         }
+        // Right after "called" / "named" a word is a name ("a session called logs").
+        let prev = if i > 0 {
+            self.lower[i - 1].as_str()
+        } else {
+            ""
+        };
+        if matches!(prev, "called" | "named") {
+            return None;
+        }
         let exts = self.lexicon.filetypes.get(w)?;
         // Singular type words ("python", "log") name a file type only before a file word;
         // plurals ("pdfs", "jpgs") do on their own.
-        let plural_type = w.ends_with('s') && !file_word;
+        // Not right after a command name: "docker logs", "kubectl logs" are subcommands.
+        let after_command = i > 0 && self.lexicon.is_product(self.lower[i - 1].as_str());
+        let plural_type = w.ends_with('s') && !file_word && !after_command;
         if file_word || plural_type {
             return Some(self.make(
                 Kind::Ext,
@@ -1028,10 +1057,11 @@ impl<'a> Scanner<'a> {
                 | "download"
                 | "downloads"
         );
-        // A plural before a folder word names it even when it is vocabulary too: "the
-        // photos dir", "the docs folder".
+        // A file-type word or a plural names its folder ("the photos dir", "music folder",
+        // "the docs folder") even when the knowledge base also knows it as a word.
         let plural = w.len() > 3 && w.ends_with('s') && !w.ends_with("ss");
-        if next_is_folder && !descriptive && (!known_word(w) || plural)
+        let names_folder = !known_word(w) || self.lexicon.filetypes.contains_key(w) || plural;
+        if next_is_folder && !descriptive && names_folder
             || prev_is_folder
                 && !matches!(
                     w,
@@ -1061,16 +1091,56 @@ impl<'a> Scanner<'a> {
     fn is_name(&self, i: usize, known_word: &dyn Fn(&str) -> bool) -> bool {
         let text = self.tokens[i].text.as_str();
         let w = self.lower[i].as_str();
-        if text.starts_with('-') || text.is_empty() || known_word(w) || self.lexicon.is_stop(w) {
+        let prev = if i > 0 {
+            self.lower[i - 1].as_str()
+        } else {
+            ""
+        };
+        // OS names are stopwords (the OS is context), but after "as" or "user" they are
+        // account names ("ssh in as ubuntu"), and next to container words they are images
+        // ("a debian container", "pull alpine").
+        let next = self.lower.get(i + 1).map(String::as_str).unwrap_or("");
+        if matches!(w, "ubuntu" | "debian" | "fedora" | "centos" | "alpine")
+            && (matches!(prev, "as" | "user" | "username" | "run" | "pull" | "image")
+                || matches!(next, "container" | "containers" | "image" | "images"))
+        {
+            return true;
+        }
+        // "open it in Preview", "with TextEdit": a capitalised word after in/with names an
+        // application even when it is also an ordinary word. An acronym is not one ("in
+        // ISO format").
+        if text.starts_with(|c: char| c.is_uppercase())
+            && text.chars().skip(1).all(|c| c.is_alphanumeric())
+            && text.chars().any(char::is_lowercase)
+            && matches!(prev, "in" | "with" | "using" | "app" | "application")
+            && !self.lexicon.is_stop(w)
+        {
+            return true;
+        }
+        // "named proxy", "called build", "name it proxy", "namespace ingress", "the symlink
+        // live": the next word is a name even when the knowledge base knows it as a word.
+        let named = matches!(prev, "named" | "called" | "namespace" | "symlink")
+            || (prev == "it" && i > 1 && self.lower[i - 2] == "name");
+        if named && !self.lexicon.is_stop(w) && !is_english_glue(w) {
+            return true;
+        }
+        if text.starts_with('-')
+            || text.is_empty()
+            || known_word(w)
+            || self.lexicon.is_stop(w)
+            || self.lexicon.misspellings.contains_key(w)
+        {
             return false;
         }
         let shaped = text
             .chars()
             .any(|c| c.is_ascii_digit() || matches!(c, '_' | '-' | '.' | ':' | '@' | '+'))
             || text.chars().skip(1).any(|c| c.is_uppercase());
-        let identifier = text
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '@' | '+'));
+        // At least one letter or digit: "+" or "--" alone is punctuation, not a name.
+        let identifier = text.chars().any(char::is_alphanumeric)
+            && text
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '@' | '+'));
         if !identifier {
             return false;
         }
@@ -1090,6 +1160,25 @@ impl<'a> Scanner<'a> {
                 && !self.is_transposed_word(w))
     }
 }
+
+/// Dotfiles that only ever live in the home directory.
+const HOME_DOTFILES: &[&str] = &[
+    ".bashrc",
+    ".bash_profile",
+    ".bash_history",
+    ".bash_aliases",
+    ".zshrc",
+    ".zprofile",
+    ".zshenv",
+    ".zsh_history",
+    ".profile",
+    ".vimrc",
+    ".gitconfig",
+    ".inputrc",
+    ".tmux.conf",
+    ".npmrc",
+    ".netrc",
+];
 
 /// Function words that are never names even when the KB vocabulary lacks them.
 pub fn is_english_glue(w: &str) -> bool {
@@ -1214,6 +1303,7 @@ mod tests {
         Lexicon {
             filetypes: Dict::from_pairs(vec![("python", vec!["py"]), ("pdfs", vec!["pdf"])]),
             numbers: Dict::from_pairs(vec![("five", 5)]),
+            products: vec!["docker"],
             places: vec![(vec!["current", "directory"], "."), (vec!["here"], ".")],
             ..Default::default()
         }
@@ -1435,6 +1525,93 @@ mod tests {
         let toks = tokenize("branch brnach");
         let s = Scanner::new(&toks, &l);
         assert_eq!(s.at(1, &known).unwrap().kind, Kind::Name);
+    }
+
+    #[test]
+    fn file_type_words_name_folders() {
+        // `scan` treats every plain word as known; "pdfs" is also a file type in `lex`.
+        assert_eq!(
+            scan("copy the pdfs dir to x/"),
+            [(Kind::Path, "pdfs".into()), (Kind::Path, "x/".into())]
+        );
+        assert_eq!(scan("the largest folder"), []);
+    }
+
+    #[test]
+    fn subcommands_are_not_file_types() {
+        // `lex` knows "pdfs" as a file type and "docker" as a command name.
+        assert_eq!(scan("delete old pdfs"), [(Kind::Ext, "pdfs".into())]);
+        assert!(scan("docker pdfs api").iter().all(|(k, _)| *k != Kind::Ext));
+    }
+
+    #[test]
+    fn kill_options_are_signals() {
+        assert_eq!(
+            scan("kill -9 4242"),
+            [(Kind::Signal, "-9".into()), (Kind::Number, "4242".into())]
+        );
+        assert_eq!(scan("pkill -HUP nginx")[0], (Kind::Signal, "-HUP".into()));
+        assert_eq!(scan("show -9 lines")[0], (Kind::Number, "-9".into()));
+    }
+
+    #[test]
+    fn os_names_after_as_are_accounts() {
+        assert_eq!(
+            scan("ssh to 10.0.0.5 as ubuntu"),
+            [(Kind::Ip, "10.0.0.5".into()), (Kind::Name, "ubuntu".into())]
+        );
+        assert_eq!(scan("install htop on ubuntu"), []);
+        assert_eq!(scan("a debian container"), [(Kind::Name, "debian".into())]);
+    }
+
+    #[test]
+    fn words_after_named_are_names() {
+        // `scan` treats every plain word as known to the knowledge base.
+        assert_eq!(
+            scan("run caddy named proxy"),
+            [(Kind::Name, "proxy".into())]
+        );
+        assert_eq!(scan("name it proxy"), [(Kind::Name, "proxy".into())]);
+        assert_eq!(scan("run a proxy"), []);
+        assert_eq!(scan("cert + key"), []);
+        assert_eq!(
+            scan("pods in namespace ingress"),
+            [(Kind::Name, "ingress".into())]
+        );
+        assert_eq!(scan("open it in Preview"), [(Kind::Name, "Preview".into())]);
+        assert_eq!(scan("open it in preview"), []);
+    }
+
+    #[test]
+    fn numbers_with_media_units() {
+        assert_eq!(
+            scan("resize to 50% then 720p"),
+            [(Kind::Number, "50%".into()), (Kind::Number, "720p".into())]
+        );
+        assert_eq!(scan("at 30fps")[0], (Kind::Number, "30fps".into()));
+    }
+
+    #[test]
+    fn home_dotfiles_live_in_home() {
+        assert_eq!(
+            scan("truncate my .bashrc"),
+            [(Kind::File, "~/.bashrc".into())]
+        );
+        assert_eq!(scan("cat .env"), [(Kind::File, ".env".into())]);
+        assert_eq!(scan("cat ~/.zshrc"), [(Kind::Path, "~/.zshrc".into())]);
+    }
+
+    #[test]
+    fn image_tags_are_names_not_files() {
+        assert_eq!(
+            scan("run ubuntu:22.04"),
+            [(Kind::Name, "ubuntu:22.04".into())]
+        );
+        assert_eq!(
+            scan("pull python:3.12"),
+            [(Kind::Name, "python:3.12".into())]
+        );
+        assert_eq!(scan("open notes.txt"), [(Kind::File, "notes.txt".into())]);
     }
 
     #[test]

@@ -34,6 +34,10 @@ pub struct LexiconSource {
     /// capitals, match only in capitals).
     #[serde(default)]
     pub timezones: HashMap<String, String>,
+    /// Software that requests name as a value ("restart nginx", "pid of postgres") and
+    /// recipes name as a word ("connect to postgres"): such a word is both.
+    #[serde(default)]
+    pub products: Vec<String>,
 }
 
 /// A sorted table of `(word, value)` pairs, looked up by binary search.
@@ -96,6 +100,9 @@ pub struct Lexicon<'a> {
     /// abbreviation that matches only in capitals; longest phrases first.
     #[serde(borrow, default)]
     pub timezones: Vec<(Vec<&'a str>, &'a str, bool)>,
+    /// Product names (sorted): a value and a word at once.
+    #[serde(borrow, default)]
+    pub products: Vec<&'a str>,
     /// Every canonical word the knowledge base knows (sorted); typo correction targets.
     #[serde(borrow)]
     pub vocab: Vec<&'a str>,
@@ -179,7 +186,15 @@ impl Lexicon<'static> {
             })
             .collect();
         timezones.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        let mut products: Vec<&'static str> = src
+            .products
+            .into_iter()
+            .map(|s| leak(s.to_lowercase()))
+            .collect();
+        products.sort_unstable();
+        products.dedup();
         Lexicon {
+            products,
             stop,
             abbrev: Dict::from_pairs(abbrev),
             canon: Dict::from_pairs(canon),
@@ -231,6 +246,10 @@ impl Lexicon<'_> {
         self.subcommands.binary_search(&word).is_ok()
     }
 
+    pub fn is_product(&self, word: &str) -> bool {
+        self.products.binary_search(&word).is_ok()
+    }
+
     /// Whether a canonical word is in the vocabulary.
     pub fn knows(&self, canon: &str) -> bool {
         self.vocab.binary_search(&canon).is_ok()
@@ -243,7 +262,8 @@ impl Lexicon<'_> {
             return Some(fixed.to_string());
         }
         let len = word.chars().count();
-        if len < 4 || !word.chars().all(|c| c.is_ascii_lowercase()) {
+        // A stopword is spelt right by definition ("that" is not a typo of "than").
+        if len < 4 || !word.chars().all(|c| c.is_ascii_lowercase()) || self.is_stop(word) {
             return None;
         }
         let canon = self.canonical(word);
@@ -374,6 +394,17 @@ mod tests {
         assert_eq!(stem("matches"), "match");
         assert_eq!(stem("moving"), stem("move"));
         assert_eq!(stem("ls"), "ls");
+    }
+
+    #[test]
+    fn stopwords_are_never_corrected() {
+        let mut l = Lexicon {
+            stop: vec!["that"],
+            ..Lexicon::default()
+        };
+        l.set_vocab(["than".to_string(), "delet".to_string()]);
+        assert_eq!(l.correct("that"), None);
+        assert_eq!(l.correct("thab"), Some("than".into()));
     }
 
     #[test]

@@ -104,7 +104,10 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
     let scanner = extract::Scanner::new(&tokens, lexicon);
     let known = |w: &str| {
         let c = lexicon.canonical(w);
-        lexicon.knows(&c) || lexicon.is_stop(w) || lexicon.abbrev.contains_key(w)
+        lexicon.knows(&c)
+            || lexicon.is_stop(w)
+            || lexicon.abbrev.contains_key(w)
+            || expand_contraction(w).is_some()
     };
     let mut words = Vec::new();
     let mut mentions = Vec::new();
@@ -170,10 +173,44 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
             i += used;
             continue;
         }
-        if let Some(m) = scanner.at(i, &known) {
+        let compound = descriptive_compound(&scanner.lower[i]).filter(|_| !tokens[i].is_quoted());
+        if let Some(m) = scanner.at(i, &known).filter(|_| compound.is_none()) {
             terms.push(m.kind.symbol().to_string());
+            // A zone abbreviation ("utc", "PST") is a value and a word at once, so a cue
+            // can ask for that very zone ("in utc" → `date -u`) rather than any zone. So is
+            // a URL's scheme when it names a service ("s3://bucket" is about s3); web
+            // schemes say nothing.
+            let zone = (m.kind == Kind::TimeZone && m.first == m.last)
+                .then(|| scanner.lower[i].clone())
+                .filter(|w| w.len() <= 5 && w.chars().all(|c| c.is_ascii_alphabetic()));
+            let scheme = (m.kind == Kind::Url)
+                .then(|| {
+                    m.text
+                        .split_once("://")
+                        .map(|(s, _)| s.to_ascii_lowercase())
+                })
+                .flatten()
+                .filter(|s| {
+                    !s.is_empty()
+                        && s.chars().all(|c| c.is_ascii_alphanumeric())
+                        && !matches!(s.as_str(), "http" | "https" | "file")
+                });
+            let token = m.first;
             i = m.last + 1;
             mentions.push(m);
+            if let Some(w) = zone.or(scheme) {
+                let stop = lexicon.is_stop(&w);
+                let canon = lexicon.canonical(&w);
+                if !stop {
+                    terms.push(canon.clone());
+                }
+                words.push(Word {
+                    token,
+                    lower: w,
+                    canon,
+                    stop,
+                });
+            }
             continue;
         }
         let lower = scanner.lower[i]
@@ -183,7 +220,25 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
             i += 1;
             continue;
         }
-        for part in expand_word(&lower, lexicon) {
+        // A product that is also a verb ("make a merge commit", "free up space") is the
+        // verb when an article or particle follows it.
+        let as_verb = scanner.lower.get(i + 1).is_some_and(|n| {
+            matches!(
+                n.as_str(),
+                "a" | "an" | "the" | "up" | "sure" | "it" | "some"
+            )
+        });
+        if lexicon.is_product(&lower) && !tokens[i].is_quoted() && !as_verb {
+            // A product name is a value and a word at once: "pid of postgres" binds it,
+            // "connect to postgres" matches on it.
+            terms.push(Kind::Name.symbol().to_string());
+            mentions.push(scanner.make(Kind::Name, i, i, Value::Text));
+        }
+        let parts: Vec<String> = match compound {
+            Some(words) => words.iter().flat_map(|w| expand_word(w, lexicon)).collect(),
+            None => expand_word(&lower, lexicon),
+        };
+        for part in parts {
             let stop = lexicon.is_stop(&part);
             let canon = lexicon.canonical(&part);
             if !stop {
@@ -231,6 +286,32 @@ fn phrase_abbreviation(
         }
     }
     None
+}
+
+/// "memory-consuming", "cpu-intensive", "gzip-compressed": a describing compound, read as
+/// its words. The second part is one of a few adjectives that never end a resource name
+/// the way "-cache" or "-api" do.
+fn descriptive_compound(lower: &str) -> Option<Vec<&str>> {
+    let (head, tail) = lower.split_once('-')?;
+    let describing = matches!(
+        tail,
+        "consuming"
+            | "intensive"
+            | "hungry"
+            | "heavy"
+            | "compressed"
+            | "signed"
+            | "only"
+            | "wide"
+            | "time"
+            | "based"
+            | "encoded"
+            | "separated"
+            | "sensitive"
+            | "insensitive"
+    );
+    (describing && !head.is_empty() && head.chars().all(|c| c.is_ascii_lowercase()))
+        .then(|| vec![head, tail])
 }
 
 /// Contractions, abbreviations and typo fixes for one lower-case word.
@@ -333,5 +414,64 @@ mod tests {
         assert_eq!(a.words[0].lower, "just");
         // A partial phrase is left alone.
         assert_eq!(canon("how do"), ["how", "do"]);
+    }
+
+    #[test]
+    fn describing_compounds_are_words() {
+        let lexicon = Lexicon::default();
+        let a = analyze("top memory-consuming processes", &lexicon, false);
+        assert!(a.mentions.iter().all(|m| m.text != "memory-consuming"));
+        assert!(a.words.iter().any(|w| w.lower == "memory"));
+        assert!(a.words.iter().any(|w| w.lower == "consuming"));
+        let a = analyze("restart redis-cache", &lexicon, false);
+        assert!(a.mentions.iter().any(|m| m.text == "redis-cache"));
+    }
+
+    #[test]
+    fn product_names_are_values_and_words() {
+        let mut lexicon = Lexicon {
+            products: vec!["nginx"],
+            ..Lexicon::default()
+        };
+        lexicon.set_vocab(["restart".to_string(), "nginx".to_string()]);
+        let a = analyze("restart nginx", &lexicon, false);
+        assert_eq!(a.mentions.len(), 1);
+        assert_eq!(a.mentions[0].kind, Kind::Name);
+        assert_eq!(a.mentions[0].text, "nginx");
+        assert!(a.terms.iter().any(|t| t == "nginx"));
+        assert!(a.terms.iter().any(|t| t == "#name"));
+        // Quoted, it is only a value.
+        let a = analyze("restart 'nginx'", &lexicon, false);
+        assert!(!a.terms.iter().any(|t| t == "nginx"));
+        // A product used as a verb ("make a …") is the verb.
+        let mut lexicon = Lexicon {
+            products: vec!["make"],
+            ..Lexicon::default()
+        };
+        let words = ["make", "merge", "commit", "time", "test"].map(|w| lexicon.canonical(w));
+        lexicon.set_vocab(words);
+        let a = analyze("make a merge commit", &lexicon, false);
+        assert!(a.mentions.iter().all(|m| m.text != "make"));
+        let a = analyze("time make test", &lexicon, false);
+        assert!(a.mentions.iter().any(|m| m.text == "make"));
+    }
+
+    #[test]
+    fn zone_abbreviations_and_service_schemes_are_also_words() {
+        let lexicon = Lexicon {
+            timezones: vec![(vec!["utc"], "UTC", false)],
+            ..lexicon()
+        };
+        let a = analyze("current time in utc", &lexicon, false);
+        assert!(a.mentions.iter().any(|m| m.kind == Kind::TimeZone));
+        assert!(a.terms.iter().any(|t| t == "#tz"));
+        assert!(a.words.iter().any(|w| w.lower == "utc"));
+        // A full zone name is only a value.
+        let a = analyze("current time in Europe/Madrid", &lexicon, false);
+        assert!(!a.words.iter().any(|w| w.lower.contains("europe")));
+        let a = analyze("upload x.csv to s3://bucket/key", &lexicon, false);
+        assert!(a.words.iter().any(|w| w.lower == "s3"));
+        let a = analyze("fetch https://example.com/x", &lexicon, false);
+        assert!(!a.words.iter().any(|w| w.lower == "https"));
     }
 }

@@ -14,13 +14,14 @@ use super::paths::PathData;
 use super::rules::RuleSet;
 use crate::context::Shell;
 
-const PATHS: &str = include_str!("../../data/safety/paths.toml");
-const COMMANDS: &str = include_str!("../../data/safety/commands.toml");
-const SHELLS: &str = include_str!("../../data/safety/shells.toml");
-const RULES: &str = include_str!("../../data/safety/rules.toml");
-const INTENT: &str = include_str!("../../data/safety/intent.toml");
-const FLAVOUR: &str = include_str!("../../data/safety/flavour.toml");
-const PACKAGES: &str = include_str!("../../data/packages.toml");
+// `build.rs` converts the TOML files to JSON, which parses several times faster.
+const PATHS: &str = include_str!(concat!(env!("OUT_DIR"), "/safety-paths.json"));
+const COMMANDS: &str = include_str!(concat!(env!("OUT_DIR"), "/safety-commands.json"));
+const SHELLS: &str = include_str!(concat!(env!("OUT_DIR"), "/safety-shells.json"));
+const RULES: &str = include_str!(concat!(env!("OUT_DIR"), "/safety-rules.json"));
+const INTENT: &str = include_str!(concat!(env!("OUT_DIR"), "/safety-intent.json"));
+const FLAVOUR: &str = include_str!(concat!(env!("OUT_DIR"), "/safety-flavour.json"));
+const PACKAGES: &str = include_str!(concat!(env!("OUT_DIR"), "/packages.json"));
 
 pub(crate) struct Data {
     pub paths: PathData,
@@ -45,7 +46,7 @@ pub(crate) fn get() -> &'static Data {
 }
 
 fn parse_toml<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<T, String> {
-    toml::from_str(text).map_err(|e| format!("data/{name} is invalid: {e}"))
+    serde_json::from_str(text).map_err(|e| format!("data/{name} is invalid: {e}"))
 }
 
 pub(crate) fn load_uncached() -> Result<Data, String> {
