@@ -254,7 +254,21 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
             ));
         }
     }
-    let idf: Vec<f32> = df.values().map(|&d| (1.0 + n / d as f32).ln()).collect();
+    let mut idf: Vec<f32> = df.values().map(|&d| (1.0 + n / d as f32).ln()).collect();
+    // A symbol that stands for several kinds weighs as little as the commonest of them when
+    // nothing matches it; a match re-weighs it as the kind it matched (`matcher`).
+    let position = |t: &str| terms.binary_search_by(|x| x.as_str().cmp(t)).ok();
+    for (alias, kinds) in SYMBOL_ALIASES {
+        if let Some(a) = position(alias) {
+            let w = kinds
+                .iter()
+                .filter_map(|k| position(k).map(|i| idf[i]))
+                .fold(f32::INFINITY, f32::min);
+            if w.is_finite() {
+                idf[a] = w;
+            }
+        }
+    }
     let id_of = |t: &str| {
         terms
             .binary_search_by(|x| x.as_str().cmp(t))
@@ -387,13 +401,22 @@ fn replace_placeholders(cue: &str, slots: &[(String, SlotSrc)]) -> String {
 
 /// Check a template's `{name}` references and `{[ … ]}` groups.
 pub fn check_template(t: &str, names: &BTreeSet<String>) -> Result<(), String> {
-    let mut depth = 0i32;
-    for (i, _) in t.match_indices("{[") {
-        let _ = i;
-        depth += 1;
+    // The same reading as the renderer: `]}` closes a group only inside one, so shell text
+    // such as `"${arr[@]}"` may stand outside groups.
+    let mut depth = 0usize;
+    let mut rest = t;
+    while !rest.is_empty() {
+        if rest.starts_with("{[") {
+            depth += 1;
+            rest = &rest[2..];
+        } else if depth > 0 && rest.starts_with("]}") {
+            depth -= 1;
+            rest = &rest[2..];
+        } else {
+            rest = &rest[rest.chars().next().map_or(1, char::len_utf8)..];
+        }
     }
-    let closes = t.matches("]}").count() as i32;
-    if depth != closes {
+    if depth != 0 {
         return Err(format!("unbalanced optional groups in '{t}'"));
     }
     for r in super::template::references(t) {
@@ -436,5 +459,14 @@ mod tests {
         assert!(warned("copy #path").is_empty());
         assert!(warned("line numbers").is_empty());
         assert!(warned("-i").is_empty());
+    }
+
+    #[test]
+    fn group_balance_reads_like_the_renderer() {
+        let names: BTreeSet<String> = ["var", "x"].iter().map(|s| s.to_string()).collect();
+        assert!(check_template("printf '%s\\n' \"${{var}[@]}\"", &names).is_ok());
+        assert!(check_template("a{[ {x}]} b", &names).is_ok());
+        assert!(check_template("a{[ {x} b", &names).is_err());
+        assert!(check_template("a{[ {y}]}", &names).is_err());
     }
 }

@@ -11,12 +11,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::schema::{Mod, Recipe};
+use super::schema::{Mod, Phrasing, Recipe, SYMBOL_ALIASES};
 use super::slots::{self, Fit, Target};
 use super::template;
 use super::Kb;
 use crate::context::{Context, Os, Shell};
-use crate::nlu::{Analysis, Kind, Mention};
+use crate::nlu::{Analysis, Kind, Lexicon, Mention};
 
 /// A rendered suggestion from one recipe.
 #[derive(Clone, Debug)]
@@ -33,6 +33,9 @@ pub struct Proposal {
     pub score: ScoreParts,
     /// Request words used as values (word index, the symbol of the slot's type).
     word_values: Vec<(usize, String)>,
+    /// The request's terms with the words this recipe took as values replaced by their
+    /// slots' symbols, when it took any.
+    value_terms: Option<Vec<String>>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -49,6 +52,8 @@ pub struct ScoreParts {
     /// File types, sizes, ages and modes the request gives but the command ignores: the
     /// recipe answers a different question ("delete every .log file" is not `rm -rf`).
     pub ignored: f32,
+    /// Unknown words of the request (names) the recipe neither uses nor says.
+    pub stray: f32,
     pub final_score: f32,
 }
 
@@ -72,8 +77,18 @@ fn allowed(kb: &Kb, i: usize, ctx: &Context) -> bool {
     kb.index.meta[i].allows(ctx.os.as_str(), ctx.shell.as_str())
 }
 
-/// Request term ids with their idf weights.
-fn term_weights<'t>(kb: &Kb, terms: impl Iterator<Item = &'t str>) -> HashMap<u32, f32> {
+/// A request's term ids with their idf weights, and the norm of that vector.
+struct TermWeights {
+    weights: HashMap<u32, f32>,
+    norm: f32,
+    /// Product names in the request ("install python"): a value and a word at once, as
+    /// (term id, squared weight) of the word.
+    products: Vec<(u32, f32)>,
+    /// The request's `#name` symbol, if any: (term id, weight).
+    name_symbol: Option<(u32, f32)>,
+}
+
+fn term_weights(kb: &Kb, a: &Analysis, terms: &[String]) -> TermWeights {
     let ix = &kb.index;
     let mut weights: HashMap<u32, f32> = HashMap::new();
     for t in terms {
@@ -81,31 +96,7 @@ fn term_weights<'t>(kb: &Kb, terms: impl Iterator<Item = &'t str>) -> HashMap<u3
             weights.insert(id, ix.idf[id as usize]);
         }
     }
-    weights
-}
-
-/// Lexical score of every allowed recipe (0 for the others).
-pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
-    let weights = term_weights(kb, a.terms.iter().map(String::as_str));
-    let mut best = best_cosines(kb, a, &weights, None);
-    for (i, b) in best.iter_mut().enumerate() {
-        if !allowed(kb, i, ctx) {
-            *b = 0.0;
-        }
-    }
-    best
-}
-
-/// Best cosine per recipe between weighted request terms and the phrasings (of one
-/// recipe, with `only`); symbols also credit related symbols.
-fn best_cosines(
-    kb: &Kb,
-    a: &Analysis,
-    weights: &HashMap<u32, f32>,
-    only: Option<usize>,
-) -> Vec<f32> {
-    let ix = &kb.index;
-    let req_norm: f32 = weights.values().map(|w| w * w).sum::<f32>().sqrt();
+    let norm = weights.values().map(|w| w * w).sum::<f32>().sqrt();
     // A product name ("install python") is a value and a word: for a phrasing that does
     // not name it, its word is just the value ("install {pkg}"), matched by `#name`, so
     // it does not count against that phrasing.
@@ -119,86 +110,217 @@ fn best_cosines(
     let name_symbol: Option<(u32, f32)> = ix
         .term_id(crate::nlu::Kind::Name.symbol())
         .and_then(|id| weights.get(&id).map(|&w| (id, w)));
-    let mut related: HashMap<u32, f32> = HashMap::new();
-    for &(x, y) in RELATED_SYMBOLS {
-        for (have, other) in [(x, y), (y, x)] {
-            if let (Some(h), Some(o)) = (ix.term_id(have), ix.term_id(other)) {
-                if let Some(&w) = weights.get(&h) {
-                    if !weights.contains_key(&o) {
-                        related.entry(o).or_insert(w);
-                    }
-                }
-            }
+    TermWeights {
+        weights,
+        norm,
+        products,
+        name_symbol,
+    }
+}
+
+/// Value symbols as term ids: pairs of related kinds, and symbols that stand for several
+/// kinds (`#files`).
+struct SymbolIds {
+    related: Vec<(u32, u32)>,
+    aliases: Vec<(u32, Vec<u32>)>,
+}
+
+impl SymbolIds {
+    fn of(kb: &Kb) -> SymbolIds {
+        let id = |t: &str| kb.index.term_id(t);
+        SymbolIds {
+            related: RELATED_SYMBOLS
+                .iter()
+                .filter_map(|&(a, b)| Some((id(a)?, id(b)?)))
+                .collect(),
+            aliases: SYMBOL_ALIASES
+                .iter()
+                .filter_map(|(alias, kinds)| {
+                    Some((id(alias)?, kinds.iter().filter_map(|k| id(k)).collect()))
+                })
+                .collect(),
         }
     }
+}
+
+/// What scoring a phrasing needs from the knowledge base: each term's text (to tell words
+/// from value symbols) and idf.
+struct TermTable<'t> {
+    terms: &'t [&'t str],
+    idf: &'t [f32],
+}
+
+impl<'t> TermTable<'t> {
+    fn of(kb: &'t Kb) -> TermTable<'t> {
+        TermTable {
+            terms: &kb.index.terms,
+            idf: &kb.index.idf,
+        }
+    }
+}
+
+/// Lexical score of every allowed recipe (0 for the others).
+pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
+    let tw = term_weights(kb, a, &a.terms);
+    let syms = SymbolIds::of(kb);
+    let table = TermTable::of(kb);
     let mut best = vec![0.0f32; kb.len()];
-    if req_norm == 0.0 {
+    if tw.norm == 0.0 {
         return best;
     }
-    for p in &ix.phrasings {
-        if p.norm == 0.0 || only.is_some_and(|r| r != p.recipe as usize) {
-            continue;
-        }
-        let mut dot = 0.0;
-        let mut words_shared = false;
-        for t in &p.terms {
-            if let Some(w) = weights.get(t) {
-                dot += w * w;
-                words_shared |= !ix.terms[*t as usize].starts_with('#');
-            } else if let Some(w) = related.get(t) {
-                // A value of a related kind ("x.txt" where the phrasing has a glob)
-                // counts for half. The phrasing's side weighs its own term: a rare
-                // request symbol (`#commit`) must not outweigh a common one (`#name`).
-                dot += 0.5 * w * ix.idf[*t as usize];
-            }
-        }
-        // Values alone never make a match: "asdf" must not become `touch asdf`.
-        if !words_shared {
-            continue;
-        }
-        let absent: f32 = products
-            .iter()
-            .filter(|(id, _)| !p.terms.contains(id))
-            .map(|(_, w2)| w2)
-            .sum();
-        // And the other way round: a phrasing that names the product ("connect to
-        // postgres") has matched the value its `#name` stands for.
-        if let Some((nid, nw)) = name_symbol {
-            if !p.terms.contains(&nid) && products.iter().any(|(id, _)| p.terms.contains(id)) {
-                dot += nw * nw;
-            }
-        }
-        // Only half: the name still says what the request is about.
-        let norm = (req_norm * req_norm - 0.5 * absent).max(0.0).sqrt();
-        if norm == 0.0 {
-            continue;
-        }
-        let cos = dot / (norm * p.norm);
+    for p in &kb.index.phrasings {
+        let cos = phrasing_cos(&table, &syms, p, &tw);
         let slot = &mut best[p.recipe as usize];
         if cos > *slot {
             *slot = cos;
         }
     }
+    for (i, b) in best.iter_mut().enumerate() {
+        if !allowed(kb, i, ctx) {
+            *b = 0.0;
+        }
+    }
     best
 }
 
-/// Recipe `i`'s lexical score once the request's words that became values also count as
+/// The lexical score of one recipe for a given list of request terms.
+fn recipe_lexical(kb: &Kb, recipe: usize, a: &Analysis, terms: &[String]) -> f32 {
+    let tw = term_weights(kb, a, terms);
+    if tw.norm == 0.0 {
+        return 0.0;
+    }
+    let syms = SymbolIds::of(kb);
+    let table = TermTable::of(kb);
+    kb.recipe(recipe)
+        .phrasings
+        .iter()
+        .map(|&p| phrasing_cos(&table, &syms, &kb.index.phrasings[p as usize], &tw))
+        .fold(0.0, f32::max)
+}
+
+/// Value symbols any word can turn into: they never make a match on their own.
+const LOOSE_SYMBOLS: &[&str] = &["#name", "#num", "#path", "#str", "#glob"];
+
+/// Whether the recipe's phrasing closest to the request uses `word` itself: then the word
+/// is partly what the request and that phrasing share ("which version of pandas is
+/// installed" against avoid "install"), not only a sign of another task.
+fn said_by_best_phrasing(kb: &Kb, recipe: usize, a: &Analysis, word: &str) -> bool {
+    let Some(id) = kb.index.term_id(word) else {
+        return false;
+    };
+    let tw = term_weights(kb, a, &a.terms);
+    let syms = SymbolIds::of(kb);
+    let table = TermTable::of(kb);
+    kb.recipe(recipe)
+        .phrasings
+        .iter()
+        .map(|&p| &kb.index.phrasings[p as usize])
+        .map(|p| (phrasing_cos(&table, &syms, p, &tw), p))
+        .max_by(|x, y| x.0.total_cmp(&y.0))
+        .is_some_and(|(cos, p)| cos > 0.0 && p.terms.contains(&id))
+}
+
+/// Idf-weighted cosine between the request and one phrasing (whose term ids are distinct).
+fn phrasing_cos(table: &TermTable, syms: &SymbolIds, p: &Phrasing, tw: &TermWeights) -> f32 {
+    if p.norm == 0.0 || tw.norm == 0.0 {
+        return 0.0;
+    }
+    let mut dot = 0.0;
+    let mut words_shared = false;
+    let mut typed_symbols = 0;
+    let mut unmatched: Vec<u32> = Vec::new();
+    for &t in &p.terms {
+        match tw.weights.get(&t) {
+            Some(w) => {
+                dot += w * w;
+                let term = table.terms[t as usize];
+                words_shared |= !term.starts_with('#');
+                typed_symbols +=
+                    usize::from(term.starts_with('#') && !LOOSE_SYMBOLS.contains(&term));
+            }
+            None => unmatched.push(t),
+        }
+    }
+    // Values alone never make a match: "asdf" must not become `touch asdf`. Two values of
+    // distinct, telling kinds can ("2025-03-10 09:30 PST in Europe/Berlin").
+    if !words_shared && typed_symbols < 2 {
+        return 0.0;
+    }
+    // A value of a related kind ("x.txt" where the phrasing has a glob) counts for
+    // half, once per request value, and only if no phrasing term matched it exactly; the
+    // phrasing's side weighs its own term (a rare request symbol must not outweigh a
+    // common one). A symbol standing for several kinds (`#files`) counts in full for any.
+    let mut credited: HashSet<u32> = HashSet::new();
+    let mut norm2 = p.norm * p.norm;
+    for t in unmatched {
+        if let Some((_, kinds)) = syms.aliases.iter().find(|(alias, _)| *alias == t) {
+            let best = kinds
+                .iter()
+                .filter(|k| !p.terms.contains(k) && !credited.contains(*k))
+                .filter_map(|k| tw.weights.get(k).map(|w| (*k, *w)))
+                .max_by(|x, y| x.1.total_cmp(&y.1));
+            if let Some((k, w)) = best {
+                // As if the phrasing had said that kind: it weighs what it matched.
+                credited.insert(k);
+                dot += w * w;
+                let own = table.idf.get(t as usize).copied().unwrap_or(0.0);
+                norm2 += w * w - own * own;
+            }
+            continue;
+        }
+        let partner = syms.related.iter().find_map(|&(a, b)| {
+            let other = if a == t {
+                b
+            } else if b == t {
+                a
+            } else {
+                return None;
+            };
+            tw.weights.get(&other).map(|w| (other, *w))
+        });
+        if let Some((other, w)) = partner {
+            if !p.terms.contains(&other) && credited.insert(other) {
+                dot += 0.5 * w * table.idf.get(t as usize).copied().unwrap_or(0.0);
+            }
+        }
+    }
+    let absent: f32 = tw
+        .products
+        .iter()
+        .filter(|(id, _)| !p.terms.contains(id))
+        .map(|(_, w2)| w2)
+        .sum();
+    // And the other way round: a phrasing that names the product ("connect to
+    // postgres") has matched the value its `#name` stands for.
+    if let Some((nid, nw)) = tw.name_symbol {
+        if !p.terms.contains(&nid) && tw.products.iter().any(|(id, _)| p.terms.contains(id)) {
+            dot += nw * nw;
+        }
+    }
+    // Only half: the name still says what the request is about.
+    let norm = (tw.norm * tw.norm - 0.5 * absent).max(0.0).sqrt();
+    if norm == 0.0 {
+        return 0.0;
+    }
+    dot / (norm * norm2.max(f32::EPSILON).sqrt())
+}
+
+/// Recipe `i`'s lexical score once the request's words its cues marked as values count as
 /// values: in "grep warn or error", `error` is the pattern the phrasing's `{b}` stands for.
 fn value_aware_lexical(kb: &Kb, a: &Analysis, i: usize, word_values: &[(usize, String)]) -> f32 {
     // Each such value is one word its cue marked: it reads as the value, not as the word.
     let valued: HashSet<usize> = word_values.iter().map(|(w, _)| *w).collect();
-    let terms = a
+    let terms: Vec<String> = a
         .words
         .iter()
         .enumerate()
         .filter(|(k, w)| !w.stop && !valued.contains(k))
-        .map(|(_, w)| w.canon.as_str())
-        .chain(a.mentions.iter().map(|m| m.kind.symbol()))
-        .chain(word_values.iter().map(|(_, sym)| sym.as_str()));
-    let weights = term_weights(kb, terms);
-    best_cosines(kb, a, &weights, Some(i))[i]
+        .map(|(_, w)| w.canon.clone())
+        .chain(a.mentions.iter().map(|m| m.kind.symbol().to_string()))
+        .chain(word_values.iter().map(|(_, sym)| sym.clone()))
+        .collect();
+    recipe_lexical(kb, i, a, &terms)
 }
-
 /// Symbols that stand for overlapping kinds of value.
 const RELATED_SYMBOLS: &[(&str, &str)] = &[
     ("#path", "#glob"),
@@ -260,19 +382,35 @@ pub fn propose(
             continue;
         };
         let mut blended = blended;
+        // Words this recipe took as values (a name, a typed command) are values, not
+        // vocabulary: compare again with them standing as their slot's symbol, the way
+        // the phrasings have them. Likewise one word a cue marked as a value.
+        if let Some(terms) = &p.value_terms {
+            let lex = lexical[i].max(recipe_lexical(kb, i, a, terms));
+            blended = blend(lex, semantic_by_recipe.as_ref().map(|s| s[i])).max(blended);
+        }
         if !p.word_values.is_empty() {
             let lex = value_aware_lexical(kb, a, i, &p.word_values);
             if lex > lexical[i] {
-                blended = blend(lex, semantic_by_recipe.as_ref().map(|s| s[i]));
+                blended = blend(lex, semantic_by_recipe.as_ref().map(|s| s[i])).max(blended);
             }
         }
         let coverage = p.score.coverage;
         let unexplained = p.score.unexplained;
-        let mut score = blended + 0.12 * coverage - 0.25 * unexplained + 0.06 * p.score.fit
+        let mut score = blended + 0.2 * coverage - 0.25 * unexplained + 0.06 * p.score.fit
             - 0.1 * p.score.vague
+            - 0.05 * p.score.stray
             - 0.1 * p.score.ignored.min(2.0);
-        if !r.avoid.is_empty() && a.words.iter().any(|w| r.avoid.contains(&w.canon)) {
-            score -= 0.2;
+        // An avoided word the closest phrasing says itself counts half.
+        let avoided: Vec<&str> = a
+            .words
+            .iter()
+            .filter(|w| r.avoid.contains(&w.canon))
+            .map(|w| w.canon.as_str())
+            .collect();
+        if !avoided.is_empty() {
+            let own = avoided.iter().all(|w| said_by_best_phrasing(kb, i, a, w));
+            score -= if own { 0.1 } else { 0.2 };
         }
         // A recipe written for this very shell or OS beats a generic one that also fits.
         if r.shells.iter().any(|x| x == ctx.shell.as_str())
@@ -330,6 +468,9 @@ fn calibrate(score: f32) -> f32 {
 enum Bound {
     Mention(usize),
     Words(String),
+    /// A command the user typed inside the request (`cmdline` slots): its tokens as typed,
+    /// with whether each was quoted.
+    Command(Vec<(String, bool)>),
     /// Raw template text (slot defaults, modifier values).
     Raw(String),
 }
@@ -342,8 +483,15 @@ struct Binding {
     word_slots: Vec<(usize, String)>,
     /// Slots filled with a last-resort guess.
     guessed: HashSet<String>,
+    /// Left-over vocabulary words taken as names without a cue ("run make install" →
+    /// `npx make`): bound, but not counted as explained.
+    guessed_words: HashSet<usize>,
+    /// Values a typed command swallowed (`http://x` in "curl http://x").
+    command_mentions: HashSet<usize>,
     /// Slots filled with a word their cue pointed at ("database reports").
     cued_words: HashSet<String>,
+    /// Bare words taken by position for slots of another kind (a folder, a pattern).
+    loose_names: usize,
     missing: Vec<String>,
 }
 
@@ -386,7 +534,7 @@ fn realise(
     a: &Analysis,
     ctx: &Context,
     target: Target,
-    lexicon: &crate::nlu::Lexicon,
+    lexicon: &Lexicon<'_>,
 ) -> Option<Proposal> {
     let seq = a.sequence();
     let mods = active_mods(r, &seq);
@@ -395,7 +543,7 @@ fn realise(
         .flat_map(|m| m.when.iter().flatten())
         .map(String::as_str)
         .collect();
-    let b = bind(r, a, &mod_words);
+    let b = bind(r, a, &mod_words, lexicon);
 
     let mut vals = b.vals.clone();
     for m in &mods {
@@ -461,7 +609,8 @@ fn realise(
     // Coverage: share of the request's values that reach the command (a product name the
     // recipe has as a word counts as neither; a value an active modifier's cue names, `-f`
     // for "follow", is used by that modifier; a value bound to a slot whose part of the
-    // template was dropped was not used).
+    // template was dropped was not used). "here" / "this repo" name the default place of
+    // nearly every command: leaving it unused costs nothing, so it counts only when bound.
     let dropped: HashSet<usize> = b
         .vals
         .iter()
@@ -473,6 +622,7 @@ fn realise(
     let meaningful: Vec<usize> = (0..a.mentions.len())
         .filter(|&i| !own_word(r, a, i))
         .filter(|&i| !mod_words.contains(a.mentions[i].kind.symbol()))
+        .filter(|&i| b.used_mentions.contains(&i) || !is_implicit_here(a, &a.mentions[i]))
         .collect();
     let ignored = meaningful
         .iter()
@@ -507,11 +657,20 @@ fn realise(
         .filter(|(_, w)| !w.stop)
         .collect();
     // Words inside a value the recipe used (a product name) are explained by it.
+    // A URL's scheme word ("s3") is not: `curl` uploading to s3:// is no s3 command.
     let used_tokens: HashSet<usize> = b
         .used_mentions
         .iter()
+        .filter(|&&i| a.mentions[i].kind != crate::nlu::Kind::Url)
         .flat_map(|&i| a.mentions[i].first..=a.mentions[i].last)
         .collect();
+    // Unknown words the request typed (name mentions) that the recipe leaves unused: "who
+    // won the world cup" is not `whoami`.
+    let stray_names = (0..a.mentions.len())
+        .filter(|i| a.mentions[*i].kind == crate::nlu::Kind::Name)
+        .filter(|i| !b.used_mentions.contains(i) && !own_word(r, a, *i))
+        .filter(|i| !a.words.iter().any(|w| w.token == a.mentions[*i].first))
+        .count();
     let unexplained = if content.is_empty() {
         0.0
     } else {
@@ -521,7 +680,7 @@ fn realise(
                 r.vocab.binary_search(&w.canon).is_err()
                     && !used_tokens.contains(&w.token)
                     && !mod_words.contains(w.canon.as_str())
-                    && !b.used_words.contains(i)
+                    && (!b.used_words.contains(i) || b.guessed_words.contains(i))
             })
             .count();
         n as f32 / content.len() as f32
@@ -530,14 +689,21 @@ fn realise(
         .chain(mods.iter().map(|m| m.risk.clone()))
         .flatten()
         .max_by_key(|r| risk_rank(r));
+    // Never build a risky command on a guess: a vocabulary word taken as a value only by
+    // position ("show disk free space" must not become `rm -rf show`).
+    if risk_hint.as_deref().is_some_and(|h| risk_rank(h) >= 1) && !b.guessed_words.is_empty() {
+        return None;
+    }
     let mut values: Vec<String> = b
         .used_mentions
         .iter()
         .map(|&i| a.mentions[i].text.clone())
         .collect();
     for v in b.vals.values() {
-        if let Bound::Words(w) = v {
-            values.push(w.clone());
+        match v {
+            Bound::Words(w) => values.push(w.clone()),
+            Bound::Command(parts) => values.extend(parts.iter().map(|(t, _)| t.clone())),
+            _ => {}
         }
     }
     let _ = ctx;
@@ -554,7 +720,7 @@ fn realise(
                 })
             }
             Bound::Words(_) if b.guessed.contains(name) => Some(0.0),
-            Bound::Words(_) => Some(0.5),
+            Bound::Words(_) | Bound::Command(_) => Some(0.5),
             Bound::Raw(_) => None,
         })
         .collect();
@@ -563,6 +729,45 @@ fn realise(
     } else {
         fits.iter().sum::<f32>() / fits.len() as f32
     };
+    // A value made only of vocabulary words ("stop bisecting" read as a container) is
+    // compared as if the request had left it out: that it fills a slot is no evidence the
+    // phrasings match.
+    let all_known = |w: &str| {
+        w.split_whitespace()
+            .all(|x| lexicon.knows(&lexicon.canonical(&x.to_lowercase())))
+    };
+    let value_symbols: Vec<String> = b
+        .vals
+        .iter()
+        .filter(|(_, v)| match v {
+            Bound::Words(w) => !all_known(w),
+            Bound::Command(_) => true,
+            _ => false,
+        })
+        .filter_map(|(name, _)| slot_type.get(name.as_str()))
+        .filter_map(|ty| super::schema::slot_type(ty).map(|(sym, _)| sym.to_string()))
+        .collect();
+    let any_words = b
+        .vals
+        .values()
+        .any(|v| matches!(v, Bound::Words(_) | Bound::Command(_)));
+    let value_terms = any_words.then(|| {
+        let valued = |i: &usize| b.used_words.contains(i) && !b.guessed_words.contains(i);
+        a.words
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| !w.stop && !valued(i))
+            .map(|(_, w)| w.canon.clone())
+            .chain(
+                a.mentions
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !b.command_mentions.contains(i))
+                    .map(|(_, m)| m.kind.symbol().to_string()),
+            )
+            .chain(value_symbols)
+            .collect()
+    });
     let vague = b
         .vals
         .iter()
@@ -572,7 +777,8 @@ fn realise(
                 .all(|x| lexicon.knows(&lexicon.canonical(&x.to_lowercase()))),
             _ => false,
         })
-        .count() as f32;
+        .count() as f32
+        + b.loose_names as f32;
     Some(Proposal {
         recipe: r.id.clone(),
         command,
@@ -586,6 +792,7 @@ fn realise(
             fit,
             vague,
             ignored,
+            stray: stray_names as f32,
             ..Default::default()
         },
         word_values: b
@@ -595,7 +802,14 @@ fn realise(
                 super::schema::slot_type(ty).map(|(sym, _)| (*w, sym.to_string()))
             })
             .collect(),
+        value_terms,
     })
+}
+
+/// A place phrase that means the current directory ("here", "this repo"), as opposed to a
+/// literally typed `.`.
+fn is_implicit_here(a: &Analysis, m: &Mention) -> bool {
+    m.kind == crate::nlu::Kind::Path && m.text == "." && a.tokens[m.first].text != "."
 }
 
 fn risk_rank(r: &str) -> u8 {
@@ -690,13 +904,15 @@ fn slot_fit(s: &super::schema::Slot, m: &Mention) -> Fit {
 /// ("connect to postgres database {db}"): then it is the recipe's subject, not a value.
 fn own_word(r: &Recipe, a: &Analysis, i: usize) -> bool {
     let m = &a.mentions[i];
-    a.words
-        .iter()
-        .any(|w| w.token == m.first && r.vocab.binary_search(&w.canon).is_ok())
+    m.kind == crate::nlu::Kind::Name
+        && a.words
+            .iter()
+            .any(|w| w.token == m.first && r.vocab.binary_search(&w.canon).is_ok())
 }
 
 /// Bind mentions and left-over words to slots: cued values first, then by position.
-fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
+fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'_>) -> Binding {
+    let known = |canon: &str| lexicon.knows(canon);
     let mut vals: HashMap<String, Bound> = HashMap::new();
     // A product name the recipe itself talks about is never a value.
     let mut used: HashSet<usize> = (0..a.mentions.len())
@@ -704,6 +920,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         .collect();
     let own: HashSet<usize> = used.clone();
     let mut missing = Vec::new();
+    let mut loose_names = 0usize;
 
     // Pass 1: slots with cues take mentions their cues point at. A mention that fits this
     // slot only loosely is left for another slot it fits properly ("excluding *.min.js"
@@ -767,6 +984,11 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
             if vals.contains_key(&s.name) {
                 continue;
             }
+            // A command starts at a script by type; anything else is found by position
+            // later (pass 3).
+            if s.ty == "cmdline" && want != Fit::Primary {
+                continue;
+            }
             // A slot with a default (a place to search, a count) takes quoted text only
             // when a cue marks it: "grep for 'x'" gives no directory 'x'.
             // Nor does a product name become a path by position ("how much space is
@@ -776,8 +998,15 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
                 .filter(|&i| slot_fit(s, &a.mentions[i]) == want)
                 .filter(|&i| s.default.is_none() || a.mentions[i].kind != Kind::Quoted)
                 .filter(|&i| !product_as_path(s, a, i))
+                // A command starts at a script by type, never at a folder or "here".
+                .filter(|&i| s.ty != "cmdline" || looks_like_script(&a.mentions[i].text))
                 .find(|&i| !cued_elsewhere(i, s));
             if let Some(i) = pick {
+                // A bare word taken by position for a slot of another kind ("won" as the
+                // folder of `find`) is a guess.
+                if want == Fit::Fallback && a.mentions[i].kind == Kind::Name {
+                    loose_names += 1;
+                }
                 used.insert(i);
                 vals.insert(s.name.clone(), Bound::Mention(i));
                 if rank(s) > 0 {
@@ -802,6 +1031,29 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
     let mut used_words: HashSet<usize> = HashSet::new();
     let mut word_slots: Vec<(usize, String)> = Vec::new();
     let mut guessed: HashSet<String> = HashSet::new();
+    let mut guessed_words: HashSet<usize> = HashSet::new();
+    let mut command_mentions: HashSet<usize> = HashSet::new();
+    let before_binding = vals.clone();
+    for s in r.slots.iter().filter(|s| s.ty == "cmdline") {
+        let before = used.clone();
+        let words_before = used_words.clone();
+        if let Some(cmd) =
+            bind_command(a, s, &vals, &mut used, &leftovers, lexicon, &mut used_words)
+        {
+            vals.insert(s.name.clone(), cmd);
+            let taken: Vec<usize> = used_words.difference(&words_before).copied().collect();
+            // A command is certain when it starts at a script or right after its cue ("run
+            // X", "time X"); found only by position it is a guess ("convert 2024-06-01 …"
+            // is no command to time), and its words stay unexplained.
+            let script = matches!(before_binding.get(&s.name), Some(Bound::Mention(_)));
+            let cued = command_start(a, &used_words, &words_before, &used, &before)
+                .is_some_and(|t| word_cued_by(a, t, &s.cues, 1));
+            if !cued && !script {
+                guessed_words.extend(taken);
+            }
+        }
+        command_mentions.extend(used.difference(&before).copied());
+    }
     let mut cued_words: HashSet<String> = HashSet::new();
     for s in &r.slots {
         if vals.contains_key(&s.name) {
@@ -854,16 +1106,33 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
                 let tok = a.words[*i].token;
                 tok > 0 && s.cues.contains(&a.tokens[tok - 1].text.to_lowercase())
             };
-            let mut free: Vec<usize> = leftovers
+            let free: Vec<usize> = leftovers
                 .iter()
                 .copied()
                 .filter(|i| !used_words.contains(i))
                 .filter(|i| !s.cue_only() || cued_word(i))
                 .collect();
-            if let Some(k) = free.iter().position(cued_word) {
-                free.drain(..k);
-            }
-            if let Some(&first) = free.first() {
+            // A word its cue marks comes first ("to mirror"), else the first free word. Cue
+            // words themselves ("named" in "a remote named fork") are never the value.
+            let free: Vec<usize> = free
+                .into_iter()
+                .filter(|&w| !s.cues.contains(&a.words[w].lower))
+                .collect();
+            // So does the slot's own name right after the word: "the lint script" for a
+            // slot named `script`, "the staging branch" for `branch`.
+            let named_by_slot = |w: usize| {
+                a.tokens.get(a.words[w].token + 1).is_some_and(|t| {
+                    let next = t.text.to_lowercase();
+                    next == s.name || next.strip_suffix('s') == Some(s.name.as_str())
+                })
+            };
+            let cued_first = free.iter().copied().find(|&w| {
+                cued_word(&w)
+                    || word_cued(a, a.words[w].token, &s.cues, 2, false)
+                    || named_by_slot(w)
+            });
+            if let Some(first) = cued_first.or_else(|| free.first().copied()) {
+                let free: Vec<usize> = free.into_iter().filter(|&w| w >= first).collect();
                 let mut span = vec![first];
                 if slots::takes_phrase(&s.ty) {
                     // Extend over consecutive tokens (left-over or stopwords in between),
@@ -908,6 +1177,11 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
                     // words a slot merely soaked up do not make the recipe look better.
                     if cued_word(&span[0]) && span.len() == 1 {
                         word_slots.extend(span.iter().map(|&j| (j, s.ty.clone())));
+                    }
+                    if cued_first.is_some() {
+                        cued_words.insert(s.name.clone());
+                    } else if span.iter().all(|&j| known(&a.words[j].canon)) {
+                        guessed_words.extend(span.iter().copied());
                     }
                     used_words.extend(span);
                     vals.insert(s.name.clone(), Bound::Words(text));
@@ -981,6 +1255,56 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
                 }
             }
         }
+        // Right after "called" / "named" any plain word is the name, vocabulary or not:
+        // "a venv called venv", "a function named up".
+        let named = (slots::is_identifier_type(&s.ty) || slots::is_path_type(&s.ty))
+            .then(|| named_word(a, &s.cues, mod_words, &used_words))
+            .flatten();
+        if let Some(i) = named {
+            used_words.insert(i);
+            cued_words.insert(s.name.clone());
+            let text = a.tokens[a.words[i].token].text.clone();
+            vals.insert(s.name.clone(), Bound::Words(text));
+            continue;
+        }
+        let cued_word = if slots::takes_words(&s.ty) && s.cue_only() && !slots::takes_phrase(&s.ty)
+        {
+            // A cue-only name slot takes one left-over word its cue marks: in "force push to
+            // upstream", "upstream" is a known word, yet "to" marks it as the remote.
+            leftovers
+                .iter()
+                .copied()
+                .filter(|i| !used_words.contains(i))
+                .find(|&i| word_cued_by(a, a.words[i].token, &s.cues, 2))
+        } else if slots::is_path_type(&s.ty) && !s.cues.is_empty() {
+            // Likewise a folder named by a known word right after its cue: "in docs",
+            // "under tests" ("docs" and "tests" are vocabulary, not paths, to the lexer).
+            leftovers
+                .iter()
+                .copied()
+                .filter(|i| !used_words.contains(i))
+                .filter(|&i| looks_like_file_name(&a.tokens[a.words[i].token].text))
+                .filter(|&i| !IN_IDIOMS.contains(&a.words[i].lower.as_str()))
+                .find(|&i| word_cued_by(a, a.words[i].token, &s.cues, 1))
+        } else if slots::takes_phrase(&s.ty) && s.cue_only() {
+            // A cue-only phrase ("echo ok", "message fix typo") takes the words right after
+            // its cue, whether or not they are vocabulary, up to a glue word.
+            if let Some(text) = cued_phrase(a, &s.cues, mod_words, &mut used_words) {
+                cued_words.insert(s.name.clone());
+                vals.insert(s.name.clone(), Bound::Words(text));
+                continue;
+            }
+            None
+        } else {
+            None
+        };
+        if let Some(i) = cued_word {
+            used_words.insert(i);
+            cued_words.insert(s.name.clone());
+            let text = a.tokens[a.words[i].token].text.clone();
+            vals.insert(s.name.clone(), Bound::Words(text));
+            continue;
+        }
         match &s.default {
             Some(d) => {
                 vals.insert(s.name.clone(), Bound::Raw(d.clone()));
@@ -1026,9 +1350,378 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         used_words,
         word_slots,
         guessed,
+        guessed_words,
+        command_mentions,
         cued_words,
+        loose_names,
         missing,
     }
+}
+
+/// Bind a `cmdline` slot: a command typed inside the request ("alias gs for git status",
+/// "repeat 3 curl -s http://x"). It starts at the script pass 2 gave the slot, or else at
+/// the earliest left-over word or name-like value (one right after a cue first, when the
+/// slot has cues), and runs over the following left-over words, unused values and common
+/// sub-commands ("cargo *run*"). Words the recipe itself uses, glue words and values
+/// bound elsewhere end it.
+fn bind_command(
+    a: &Analysis,
+    s: &super::schema::Slot,
+    vals: &HashMap<String, Bound>,
+    used: &mut HashSet<usize>,
+    leftovers: &[usize],
+    lexicon: &Lexicon<'_>,
+    used_words: &mut HashSet<usize>,
+) -> Option<Bound> {
+    let word_at = |tok: usize, used_words: &HashSet<usize>| {
+        leftovers
+            .iter()
+            .copied()
+            .find(|&w| a.words[w].token == tok && !used_words.contains(&w))
+    };
+    let mention_at = |tok: usize, used: &HashSet<usize>| {
+        (0..a.mentions.len()).find(|&i| a.mentions[i].first == tok && !used.contains(&i))
+    };
+    let mention_is_command =
+        |i: usize| (a.mentions[i].first..=a.mentions[i].last).all(|t| command_token(&a.tokens[t]));
+    let (mut start, mut end, mut taken_mentions) = match vals.get(&s.name) {
+        Some(Bound::Mention(i)) => (a.mentions[*i].first, a.mentions[*i].last, vec![*i]),
+        Some(_) => return None,
+        None => {
+            // Candidate starts, as token positions.
+            let mut starts: Vec<usize> = leftovers
+                .iter()
+                .copied()
+                .filter(|w| !used_words.contains(w))
+                .filter(|&w| {
+                    let typed = a.tokens[a.words[w].token].text.to_lowercase();
+                    !request_verb(&a.words[w].canon, &typed)
+                })
+                .map(|w| a.words[w].token)
+                .filter(|&t| command_token(&a.tokens[t]))
+                .collect();
+            starts.extend(
+                (0..a.mentions.len())
+                    .filter(|i| !used.contains(i))
+                    .filter(|&i| slots::fit(&s.ty, a.mentions[i].kind) != slots::Fit::No)
+                    .filter(|&i| !is_implicit_here(a, &a.mentions[i]))
+                    .filter(|&i| mention_is_command(i))
+                    .map(|i| a.mentions[i].first),
+            );
+            starts.sort_unstable();
+            let cued = starts
+                .iter()
+                .copied()
+                .find(|&t| word_cued_by(a, t, &s.cues, 1));
+            let tok = match cued {
+                Some(t) => t,
+                None if s.cue_only() => return None,
+                None => *starts.first()?,
+            };
+            match mention_at(tok, used) {
+                Some(i) => (tok, a.mentions[i].last, vec![i]),
+                None => (tok, tok, Vec::new()),
+            }
+        }
+    };
+    used.extend(taken_mentions.iter().copied());
+    let mut taken_words: Vec<usize> = (start..=end)
+        .filter_map(|t| word_at(t, used_words))
+        .collect();
+    // A value bound by type may be the middle of the command ("for git lg2": `lg2` is the
+    // name-like part): take the left-over words right before it too.
+    while start > 0 {
+        let prev = start - 1;
+        if let Some(i) = (0..a.mentions.len()).find(|&i| {
+            a.mentions[i].last == prev
+                && !used.contains(&i)
+                && !is_implicit_here(a, &a.mentions[i])
+                && mention_is_command(i)
+        }) {
+            taken_mentions.push(i);
+            used.insert(i);
+            start = a.mentions[i].first;
+            continue;
+        }
+        match word_at(prev, used_words).filter(|_| command_token(&a.tokens[prev])) {
+            Some(w) => {
+                taken_words.push(w);
+                start = prev;
+            }
+            None => break,
+        }
+    }
+    let mut skipped: Vec<usize> = Vec::new();
+    // Sub-command words the recipe also uses ("run", "test") continue a command only
+    // when glue or the end of the request follows them: "cargo run with X" but not
+    // "retry ./x every 5s".
+    let subcommand_at = |tok: usize| {
+        let w = (0..a.words.len()).find(|&w| a.words[w].token == tok)?;
+        let word = &a.words[w];
+        let glue_after = a.tokens.get(tok + 1).is_none_or(|t| {
+            let next = t.text.to_lowercase();
+            crate::nlu::mention::is_preposition(&next)
+                || crate::nlu::extract::is_english_glue(&next)
+        });
+        (lexicon.is_subcommand(&word.lower) && glue_after).then_some(w)
+    };
+    loop {
+        let next = end + 1;
+        if next >= a.tokens.len() {
+            break;
+        }
+        if let Some(i) = mention_at(next, used)
+            .filter(|&i| mention_is_command(i) && !is_implicit_here(a, &a.mentions[i]))
+        {
+            taken_mentions.push(i);
+            used.insert(i);
+            end = a.mentions[i].last;
+            continue;
+        }
+        // "run sort on names.txt": "on" joins a command to the file it works on.
+        if a.tokens[next].text.eq_ignore_ascii_case("on") {
+            if let Some(i) = mention_at(next + 1, used).filter(|&i| {
+                matches!(
+                    a.mentions[i].kind,
+                    crate::nlu::Kind::File | crate::nlu::Kind::Path | crate::nlu::Kind::Glob
+                ) && mention_is_command(i)
+                    && !is_implicit_here(a, &a.mentions[i])
+            }) {
+                taken_mentions.push(i);
+                used.insert(i);
+                skipped.push(next);
+                end = a.mentions[i].last;
+                continue;
+            }
+        }
+        let word = word_at(next, used_words)
+            .or_else(|| subcommand_at(next))
+            .filter(|_| command_token(&a.tokens[next]));
+        match word {
+            Some(w) => {
+                taken_words.push(w);
+                end = next;
+            }
+            None => break,
+        }
+    }
+    used_words.extend(taken_words);
+    Some(Bound::Command(
+        (start..=end)
+            .filter(|t| !skipped.contains(t))
+            .map(|t| (a.tokens[t].text.clone(), a.tokens[t].is_quoted()))
+            .collect(),
+    ))
+}
+
+/// A plain word right after a naming cue ("called", "named") that the slot lists.
+fn named_word(
+    a: &Analysis,
+    cues: &[String],
+    mod_words: &HashSet<&str>,
+    used_words: &HashSet<usize>,
+) -> Option<usize> {
+    const NAMING: &[&str] = &["called", "named"];
+    (0..a.words.len()).find(|&w| {
+        let word = &a.words[w];
+        let tok = word.token;
+        tok > 0
+            && !used_words.contains(&w)
+            && !mod_words.contains(word.canon.as_str())
+            && !crate::nlu::mention::is_preposition(&word.lower)
+            && !crate::nlu::extract::is_english_glue(&word.lower)
+            && looks_like_file_name(&a.tokens[tok].text)
+            && {
+                let prev = a.tokens[tok - 1].text.to_lowercase();
+                NAMING.contains(&prev.as_str()) && cues.contains(&prev)
+            }
+    })
+}
+
+/// The run of plain words (at most four) right after one of `cues`: not values, not glue
+/// words or prepositions, not modifier cue words. Marks them used.
+fn cued_phrase(
+    a: &Analysis,
+    cues: &[String],
+    mod_words: &HashSet<&str>,
+    used_words: &mut HashSet<usize>,
+) -> Option<String> {
+    const LONGEST: usize = 4;
+    let phrase_word = |w: usize| {
+        let word = &a.words[w];
+        !used_words.contains(&w)
+            && !crate::nlu::mention::is_preposition(&word.lower)
+            && !crate::nlu::extract::is_english_glue(&word.lower)
+            && !mod_words.contains(word.canon.as_str())
+            && word.lower.chars().any(|c| c.is_alphanumeric())
+    };
+    let first = (0..a.words.len()).filter(|&w| phrase_word(w)).find(|&w| {
+        word_cued(a, a.words[w].token, cues, 1, false) && !cues.contains(&a.words[w].lower)
+    })?;
+    let mut span = vec![first];
+    for w in first + 1..a.words.len() {
+        let last = a.words[*span.last().unwrap()].token;
+        if span.len() == LONGEST || a.words[w].token != last + 1 || !phrase_word(w) {
+            break;
+        }
+        span.push(w);
+    }
+    let (from, to) = (a.words[span[0]].token, a.words[*span.last().unwrap()].token);
+    used_words.extend(span);
+    Some(
+        a.tokens[from..=to]
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+/// The first token of what a command binding took: its earliest new word or value.
+fn command_start(
+    a: &Analysis,
+    used_words: &HashSet<usize>,
+    words_before: &HashSet<usize>,
+    used: &HashSet<usize>,
+    before: &HashSet<usize>,
+) -> Option<usize> {
+    let words = used_words
+        .difference(words_before)
+        .map(|&w| a.words[w].token);
+    let values = used.difference(before).map(|&i| a.mentions[i].first);
+    words.chain(values).min()
+}
+
+/// Whether a token can be inserted into a command as typed: quoted tokens (re-quoted when
+/// rendered) and unquoted words free of shell syntax other than globs and `$NAME`.
+fn command_token(t: &crate::nlu::Token) -> bool {
+    if t.is_quoted() {
+        return true;
+    }
+    let text = t.text.as_str();
+    let var = text.strip_prefix('$').is_some_and(|v| {
+        let v = v.trim_start_matches('{').trim_end_matches('}');
+        !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    });
+    var || text.chars().all(|c| {
+        c.is_alphanumeric()
+            || matches!(
+                c,
+                '_' | '-'
+                    | '.'
+                    | '/'
+                    | '~'
+                    | ':'
+                    | '='
+                    | '@'
+                    | '%'
+                    | '+'
+                    | ','
+                    | '*'
+                    | '?'
+                    | '['
+                    | ']'
+            )
+    })
+}
+
+/// Whether one of `cues` (single words) is among the `reach` words before token `tok`,
+/// articles skipped, or is a kind word right after it ("the full feature"), the way a
+/// mention's cues are read.
+fn word_cued_by(a: &Analysis, tok: usize, cues: &[String], reach: usize) -> bool {
+    word_cued(a, tok, cues, reach, true)
+}
+
+/// [`word_cued_by`], optionally without kind words after the word.
+fn word_cued(a: &Analysis, tok: usize, cues: &[String], reach: usize, after: bool) -> bool {
+    // The cue reaches over plain words, not over another value ("stop the docker daemon":
+    // "docker" is what "stop" is about).
+    let in_mention = |i: usize| a.mentions.iter().any(|m| m.first <= i && i <= m.last);
+    let mut before = false;
+    let mut seen = 0;
+    for i in (0..tok).rev() {
+        let w = a.tokens[i].text.to_lowercase();
+        if crate::nlu::extract::is_article(&w) {
+            continue;
+        }
+        if cues.contains(&w) {
+            before = true;
+            break;
+        }
+        seen += 1;
+        if seen >= reach || in_mention(i) {
+            break;
+        }
+    }
+    let kind_after = after
+        && a.tokens.get(tok + 1).is_some_and(|t| {
+            let w = t.text.to_lowercase();
+            !crate::nlu::mention::is_preposition(&w) && cues.contains(&w)
+        });
+    before || kind_after
+}
+
+/// Words that follow "in" as an idiom, not as a folder: "in parallel", "in conflict".
+const IN_IDIOMS: &[&str] = &[
+    "parallel",
+    "order",
+    "conflict",
+    "place",
+    "background",
+    "foreground",
+    "detail",
+    "total",
+    "bulk",
+    "reverse",
+    "progress",
+    "use",
+    "sync",
+    "general",
+    "particular",
+    "case",
+    "time",
+    "full",
+    "memory",
+    "production",
+    "debug",
+    "release",
+    "json",
+    "yaml",
+    "utc",
+    "color",
+];
+
+/// Request verbs that introduce a command rather than start one ("print uptime every 10s"),
+/// except the ones that are commands themselves.
+fn request_verb(canon: &str, lower: &str) -> bool {
+    canon == "show"
+        && !matches!(
+            lower,
+            "echo" | "cat" | "ls" | "printf" | "less" | "head" | "tail"
+        )
+}
+
+/// A path that names something to run: `./deploy.sh`, `bin/check`, `~/tools/x.py`.
+fn looks_like_script(text: &str) -> bool {
+    const SCRIPT_EXTS: &[&str] = &["sh", "bash", "zsh", "fish", "py", "rb", "pl", "js", "php"];
+    let base = text.rsplit('/').next().unwrap_or(text);
+    let ext_is_script = base
+        .rsplit_once('.')
+        .is_some_and(|(stem, ext)| !stem.is_empty() && SCRIPT_EXTS.contains(&ext));
+    !text.ends_with('/')
+        && (text.starts_with("./")
+            || text.starts_with("../")
+            || text.contains("bin/")
+            || ext_is_script)
+}
+
+/// A plain word that can name a file or folder (`docs`, `build-output`), not a phrase.
+fn looks_like_file_name(text: &str) -> bool {
+    !text.is_empty()
+        && text.chars().any(|c| c.is_alphabetic())
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 /// A command slot keeps the arguments typed right after it: in "rerun df -h every 10
@@ -1149,6 +1842,7 @@ fn render_traced(
         match vals.get(name)? {
             Bound::Mention(i) => slots::render_mention(ty, fmt, &a.mentions[*i], target),
             Bound::Words(w) => slots::render_words(ty, fmt, w, target),
+            Bound::Command(parts) => Some(slots::render_command(parts, fmt, target)),
             Bound::Raw(raw) if depth < 4 => {
                 let mut inner = Vec::new();
                 let out = render_traced(raw, vals, types, a, target, depth + 1, traces, &mut inner)
@@ -1198,6 +1892,13 @@ fn render_display(
                 }
             }
             Bound::Words(w) => Some(w.clone()),
+            Bound::Command(parts) => Some(
+                parts
+                    .iter()
+                    .map(|(t, _)| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
             Bound::Raw(raw) => Some(raw.clone()),
         }
     };
@@ -1458,6 +2159,385 @@ explain = "x"
         );
         // A stray known word elsewhere never becomes a path.
         assert_eq!(top(recipes, "size keeping").as_deref(), Some("du -sh ."));
+    }
+
+    #[test]
+    fn cue_only_name_slots_take_cued_known_words() {
+        use crate::kb::schema::Slot;
+        use crate::nlu::{analyze, Lexicon};
+        let lex = Lexicon {
+            vocab: vec!["forc", "push", "upstream"],
+            stop: vec!["the", "to"],
+            ..Default::default()
+        };
+        let slot = Slot {
+            name: "remote".into(),
+            ty: "name".into(),
+            cues: vec!["to".into()],
+            default: Some("origin".into()),
+            optional: true,
+        };
+        let recipe = Recipe {
+            id: "t.push".into(),
+            slots: vec![slot],
+            run: [("any".to_string(), "git push {remote}".to_string())].into(),
+            explain: String::new(),
+            risk: None,
+            os: vec![],
+            shells: vec![],
+            tools: vec![],
+            mods: vec![],
+            avoid: vec![],
+            vocab: vec!["forc".into(), "push".into()],
+            phrasings: vec![],
+        };
+        let remote = |text: &str| {
+            let a = analyze(text, &lex, false);
+            match bind(&recipe, &a, &HashSet::new(), &lex).vals.get("remote") {
+                Some(Bound::Words(w)) => w.clone(),
+                Some(Bound::Raw(r)) => format!("default {r}"),
+                other => format!("{other:?}"),
+            }
+        };
+        assert_eq!(remote("force push to upstream"), "upstream");
+        assert_eq!(remote("force push upstream to"), "default origin");
+        assert_eq!(remote("force push to the upstream"), "upstream");
+        // Not cued: the word is left alone and the default applies.
+        assert_eq!(remote("force push upstream"), "default origin");
+    }
+
+    #[test]
+    fn cues_do_not_reach_over_values_and_slot_names_mark_words() {
+        use crate::kb::schema::Slot;
+        use crate::nlu::{analyze, Lexicon};
+        let lex = Lexicon {
+            vocab: vec!["daemon", "docker", "lint", "run", "script", "stop"],
+            stop: vec!["the"],
+            products: vec!["docker"],
+            ..Default::default()
+        };
+        let recipe = |slot: Slot, vocab: &[&str]| Recipe {
+            id: "t".into(),
+            slots: vec![slot],
+            run: [("any".to_string(), "x {v}".to_string())].into(),
+            explain: String::new(),
+            risk: None,
+            os: vec![],
+            shells: vec![],
+            tools: vec![],
+            mods: vec![],
+            avoid: vec![],
+            vocab: {
+                let mut v: Vec<String> = vocab.iter().map(|w| lex.canonical(w)).collect();
+                v.sort();
+                v
+            },
+            phrasings: vec![],
+        };
+        let bound = |r: &Recipe, text: &str| {
+            let a = analyze(text, &lex, false);
+            let b = bind(r, &a, &HashSet::new(), &lex);
+            let name = &r.slots[0].name;
+            let cued = b.cued_words.contains(name);
+            match b.vals.get(name) {
+                Some(Bound::Words(w)) => format!("{w}{}", if cued { " (cued)" } else { "" }),
+                other => format!("{other:?}"),
+            }
+        };
+        let stop = recipe(
+            Slot {
+                name: "v".into(),
+                ty: "name".into(),
+                cues: vec!["stop".into()],
+                default: None,
+                optional: true,
+            },
+            &["docker", "stop"],
+        );
+        // "stop" marks the word after it, but not across the product it is about.
+        assert_eq!(bound(&stop, "stop the daemon"), "daemon (cued)");
+        assert_eq!(bound(&stop, "stop the docker daemon"), "None");
+        // A word right before the slot's own name is its value: "the lint script".
+        let script = recipe(
+            Slot {
+                name: "script".into(),
+                ty: "name".into(),
+                cues: vec![],
+                default: None,
+                optional: false,
+            },
+            &["run", "script"],
+        );
+        assert_eq!(bound(&script, "run the lint script"), "lint (cued)");
+    }
+
+    /// Top proposals of the real knowledge base for a Linux bash request.
+    fn top_commands(request: &str) -> Vec<String> {
+        use crate::context::{Context, EnvView, Os, Shell};
+        let kb = crate::kb::get();
+        let ctx = Context::with_env(
+            EnvView::from_pairs([("PATH", "/usr/bin:/bin")]),
+            Some(Os::Linux),
+            Some(Shell::Bash),
+        );
+        let a = crate::nlu::analyze(request, &kb.index.lexicon, false);
+        propose(kb, &a, &ctx, None, SHORTLIST)
+            .into_iter()
+            .map(|p| p.command)
+            .collect()
+    }
+
+    #[test]
+    fn required_values_nobody_gave_leave_no_command() {
+        // `datetime.epoch_to_date` needs the epoch; without one it must not offer
+        // `date -u -d @` with nothing after the `@`.
+        let got = top_commands("the date right now in utc, yyyy-mm-dd");
+        assert!(
+            got.iter()
+                .all(|c| !c.contains("-d @ ") && !c.ends_with('@')),
+            "{got:?}"
+        );
+        assert_eq!(got[0], "date -u +%F");
+    }
+
+    #[test]
+    fn unknown_words_nothing_uses_lower_every_guess() {
+        // Neither `whoami` nor `find won -name cup` answers this.
+        let kb = crate::kb::get();
+        let a = crate::nlu::analyze("who won the world cup in 1998", &kb.index.lexicon, false);
+        let ctx = crate::context::Context::with_env(
+            crate::context::EnvView::from_pairs([("PATH", "/usr/bin:/bin")]),
+            Some(crate::context::Os::Linux),
+            Some(crate::context::Shell::Bash),
+        );
+        let out = propose(kb, &a, &ctx, None, 3);
+        assert!(
+            out.iter().all(|p| p.score.final_score < 0.4),
+            "{:?}",
+            out[0]
+        );
+        let whoami = out.iter().find(|p| p.recipe == "user.whoami");
+        assert!(whoami.is_none_or(|p| p.score.stray == 2.0));
+    }
+
+    #[test]
+    fn folder_slots_take_a_known_word_right_after_their_cue() {
+        use crate::kb::schema::Slot;
+        use crate::nlu::{analyze, Lexicon};
+        let lex = Lexicon {
+            vocab: vec!["count", "doc", "fil", "parallel"],
+            stop: vec!["in", "the"],
+            ..Default::default()
+        };
+        let recipe = Recipe {
+            id: "t.count".into(),
+            slots: vec![Slot {
+                name: "dir".into(),
+                ty: "dir".into(),
+                cues: vec!["in".into()],
+                default: Some(".".into()),
+                optional: false,
+            }],
+            run: [("any".to_string(), "find {dir}".to_string())].into(),
+            explain: String::new(),
+            risk: None,
+            os: vec![],
+            shells: vec![],
+            tools: vec![],
+            mods: vec![],
+            avoid: vec![],
+            vocab: vec!["count".into(), "fil".into()],
+            phrasings: vec![],
+        };
+        let dir = |text: &str| {
+            let a = analyze(text, &lex, false);
+            match bind(&recipe, &a, &HashSet::new(), &lex).vals.get("dir") {
+                Some(Bound::Words(w)) => w.clone(),
+                Some(Bound::Raw(r)) => format!("default {r}"),
+                other => format!("{other:?}"),
+            }
+        };
+        assert_eq!(dir("count files in docs"), "docs");
+        assert_eq!(dir("count files in the docs"), "docs");
+        // A word the recipe itself uses is never a folder name.
+        assert_eq!(dir("count in files"), "default .");
+        // Only right after the cue.
+        assert_eq!(dir("count in files docs"), "default .");
+    }
+
+    #[test]
+    fn known_words_taken_as_names_stay_unexplained() {
+        use crate::kb::schema::Slot;
+        use crate::nlu::{analyze, Lexicon};
+        let lex = Lexicon {
+            vocab: vec!["install", "mak", "run"],
+            ..Default::default()
+        };
+        let recipe = Recipe {
+            id: "t.npx".into(),
+            slots: vec![Slot {
+                name: "pkg".into(),
+                ty: "name".into(),
+                cues: vec![],
+                default: None,
+                optional: false,
+            }],
+            run: [("any".to_string(), "npx {pkg}".to_string())].into(),
+            explain: String::new(),
+            risk: None,
+            os: vec![],
+            shells: vec![],
+            tools: vec![],
+            mods: vec![],
+            avoid: vec![],
+            vocab: vec!["run".into()],
+            phrasings: vec![],
+        };
+        let a = analyze("run make install", &lex, false);
+        let b = bind(&recipe, &a, &HashSet::new(), &lex);
+        assert!(matches!(b.vals.get("pkg"), Some(Bound::Words(w)) if w == "make"));
+        assert_eq!(b.guessed_words.len(), 1);
+    }
+
+    #[test]
+    fn command_slots_take_the_command_as_typed() {
+        use crate::context::{Os, Shell};
+        use crate::kb::schema::Slot;
+        use crate::nlu::{analyze, Lexicon};
+        let lex = Lexicon {
+            vocab: vec!["alia", "git", "session", "status"],
+            stop: vec!["for", "just", "this"],
+            ..Default::default()
+        };
+        let slot = |name: &str, ty: &str, cues: &[&str]| Slot {
+            name: name.into(),
+            ty: ty.into(),
+            cues: cues.iter().map(|c| c.to_string()).collect(),
+            default: None,
+            optional: false,
+        };
+        let recipe = Recipe {
+            id: "t.alias".into(),
+            slots: vec![
+                slot("name", "name", &["alias"]),
+                slot("cmd", "cmdline", &["for"]),
+            ],
+            run: [("any".to_string(), "alias {name}={cmd}".to_string())].into(),
+            explain: String::new(),
+            risk: None,
+            os: vec![],
+            shells: vec![],
+            tools: vec![],
+            mods: vec![],
+            avoid: vec![],
+            vocab: vec!["alia".into(), "session".into()],
+            phrasings: vec![],
+        };
+        let target = Target {
+            shell: Shell::Bash,
+            os: Os::Linux,
+        };
+        let cmd = |text: &str| {
+            let a = analyze(text, &lex, false);
+            let b = bind(&recipe, &a, &HashSet::new(), &lex);
+            match b.vals.get("cmd") {
+                Some(Bound::Command(parts)) => slots::render_command(parts, None, target),
+                other => format!("{other:?}"),
+            }
+        };
+        // Known words, a flag and an unknown word all belong to the command.
+        assert_eq!(cmd("alias gs for git status -sb"), "git status -sb");
+        assert_eq!(cmd("alias gl for git lg2 just for this session"), "git lg2");
+        // Quoted parts stay inert.
+        assert_eq!(cmd("alias hi for echo 'a $(b)'"), "echo 'a $(b)'");
+        // "on" joins a command to the file it works on.
+        assert_eq!(cmd("alias s for sort on names.txt"), "sort names.txt");
+        // Shell syntax typed bare ends the command.
+        assert_eq!(cmd("alias x for ls;rm"), "None");
+    }
+
+    /// Term ids for the lexical tests: 0 delet, 1 tag, 2 #version, 3 #name, 4 #glob,
+    /// 5 #path, 6 #files.
+    fn lexical_fixture() -> (Vec<f32>, SymbolIds) {
+        let idf = vec![1.0, 1.0, 1.0, 1.0, 2.0, 1.0, 1.0];
+        let syms = SymbolIds {
+            related: vec![(2, 3), (5, 4)],
+            aliases: vec![(6, vec![4, 5])],
+        };
+        (idf, syms)
+    }
+
+    fn weights(idf: &[f32], ids: &[u32]) -> TermWeights {
+        let weights: HashMap<u32, f32> = ids.iter().map(|&i| (i, idf[i as usize])).collect();
+        let norm = weights.values().map(|w| w * w).sum::<f32>().sqrt();
+        TermWeights {
+            weights,
+            norm,
+            products: vec![],
+            name_symbol: None,
+        }
+    }
+
+    const FIXTURE_TERMS: [&str; 7] = [
+        "delet", "tag", "#version", "#name", "#glob", "#path", "#files",
+    ];
+
+    fn table(idf: &[f32]) -> TermTable<'_> {
+        TermTable {
+            terms: &FIXTURE_TERMS,
+            idf,
+        }
+    }
+
+    fn phrasing(idf: &[f32], terms: &[u32]) -> Phrasing {
+        Phrasing {
+            recipe: 0,
+            terms: terms.to_vec(),
+            norm: terms
+                .iter()
+                .map(|&t| idf[t as usize].powi(2))
+                .sum::<f32>()
+                .sqrt(),
+        }
+    }
+
+    #[test]
+    fn related_symbols_credit_each_value_once() {
+        let (idf, syms) = lexical_fixture();
+        let request = weights(&idf, &[0, 1, 2]);
+        let exact = phrasing_cos(&table(&idf), &syms, &phrasing(&idf, &[0, 1, 2]), &request);
+        assert!((exact - 1.0).abs() < 1e-6, "{exact}");
+        // A second value slot whose symbol is related to the first one may not count the
+        // request's one version again.
+        let extra = phrasing_cos(
+            &table(&idf),
+            &syms,
+            &phrasing(&idf, &[0, 1, 2, 3]),
+            &request,
+        );
+        assert!(extra < exact, "{extra}");
+    }
+
+    #[test]
+    fn files_symbols_match_paths_and_globs_in_full() {
+        let (idf, syms) = lexical_fixture();
+        // `#files` weighs as little as its commonest kind when compiled (the `#path` weight).
+        let p = phrasing(&idf, &[0, 6]);
+        for request in [[0u32, 4], [0, 5]] {
+            let score = phrasing_cos(&table(&idf), &syms, &p, &weights(&idf, &request));
+            assert!((score - 1.0).abs() < 1e-5, "{request:?}: {score}");
+        }
+    }
+
+    #[test]
+    fn scripts_are_paths_to_run() {
+        assert!(looks_like_script("./deploy.sh"));
+        assert!(looks_like_script("../tools/run"));
+        assert!(looks_like_script("worker.py"));
+        assert!(looks_like_script("~/bin/backup"));
+        assert!(!looks_like_script("/mnt/backup"));
+        assert!(!looks_like_script("src/"));
+        assert!(!looks_like_script("notes.txt"));
     }
 
     #[test]

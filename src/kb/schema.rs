@@ -303,13 +303,27 @@ pub struct Mod {
     pub needs: Vec<String>,
 }
 
+/// Phrasing symbols that stand for any of several request symbols, in full: a `files` slot
+/// takes a path (`notes.txt`) as readily as a pattern (`*.tmp`).
+pub const SYMBOL_ALIASES: &[(&str, &[&str])] = &[
+    ("#files", &["#glob", "#path"]),
+    (
+        "#value",
+        &[
+            "#str", "#url", "#path", "#name", "#num", "#host", "#version", "#glob", "#port",
+            "#commit", "#var", "#size", "#time", "#date",
+        ],
+    ),
+];
+
 /// Slot types and the example value used when a phrasing is shown to an encoder.
 pub const SLOT_TYPES: &[(&str, &str, &str)] = &[
     // (type, matching symbol, example value)
     ("path", "#path", "~/projects"),
     ("dir", "#path", "~/projects"),
     ("file", "#path", "notes.txt"),
-    ("files", "#path", "*.log"),
+    // Files to act on match a path or a glob in the request equally (see `matcher`).
+    ("files", "#files", "*.log"),
     ("glob", "#glob", "*.log"),
     ("ext", "#glob", "*.log"),
     ("name", "#name", "myapp"),
@@ -317,6 +331,8 @@ pub const SLOT_TYPES: &[(&str, &str, &str)] = &[
     ("text", "#str", "'hello world'"),
     ("pattern", "#str", "TODO"),
     ("cmd", "#path", "./script.sh"),
+    // A whole command typed inside the request: "alias gs for git status".
+    ("cmdline", "#path", "./build.sh"),
     ("size", "#size", "100MB"),
     ("age", "#time", "7 days"),
     ("duration", "#time", "5 minutes"),
@@ -340,7 +356,9 @@ pub const SLOT_TYPES: &[(&str, &str, &str)] = &[
     ("var", "#var", "API_URL"),
     ("assign", "#assign", "DEBUG=1"),
     ("flag", "#flag", "-v"),
+    ("tz", "#tz", "Europe/Berlin"),
     ("words", "#str", "hello world"),
+    ("value", "#value", "http://localhost:8000"),
 ];
 
 pub fn slot_type(ty: &str) -> Option<(&'static str, &'static str)> {

@@ -29,6 +29,7 @@ pub fn takes_words(ty: &str) -> bool {
             | "group"
             | "branch"
             | "var"
+            | "value"
             | "ident"
     )
 }
@@ -36,6 +37,38 @@ pub fn takes_words(ty: &str) -> bool {
 /// Whether a path-like slot may take one plain word that directly follows its cue.
 pub fn takes_cued_word(ty: &str) -> bool {
     matches!(ty, "path" | "dir" | "file" | "files")
+}
+
+/// Whether the slot holds an identifier (a name, branch, user, host, variable) rather than
+/// a command, a phrase or a path.
+pub fn is_identifier_type(ty: &str) -> bool {
+    matches!(ty, "name" | "user" | "group" | "branch" | "var" | "host")
+}
+
+/// Whether the slot names a file or folder.
+pub fn is_path_type(ty: &str) -> bool {
+    matches!(ty, "path" | "dir" | "file" | "files")
+}
+
+/// A command the user typed inside the request: quoted parts are re-quoted for the target
+/// shell; unquoted parts were checked to be plain words, globs or `$NAME` when bound.
+/// With format `q` the whole command becomes one quoted word (`alias gs='git status'`).
+pub fn render_command(parts: &[(String, bool)], fmt: Option<&str>, t: Target) -> String {
+    let command = parts
+        .iter()
+        .map(|(text, quoted)| {
+            if *quoted {
+                render_text(text, Some("q"), t.shell)
+            } else {
+                text.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    match fmt {
+        Some("q") => render_text(&command, Some("q"), t.shell),
+        _ => command,
+    }
 }
 
 /// Whether a words-fill takes a run of words (a phrase) rather than one word.
@@ -54,7 +87,8 @@ pub fn fit(ty: &str, kind: Kind) -> Fit {
         // Files to act on: one file, a path, or a pattern the shell expands.
         "files" => (&[File, Glob, Ext, Path], &[Name, Quoted]),
         "glob" => (&[Glob, Ext], &[Quoted, File, Name]),
-        "ext" => (&[Ext, Glob], &[Name]),
+        // `.md` on its own reads as a dotfile; as a target extension it is one.
+        "ext" => (&[Ext, Glob], &[Name, File]),
         // A bare identifier (script, context, key): never a file or path.
         "ident" => (&[Name, Quoted], &[Ext]),
         "name" => (
@@ -77,6 +111,7 @@ pub fn fit(ty: &str, kind: Kind) -> Fit {
             ],
         ),
         "cmd" => (&[Path, File], &[Name, Quoted]),
+        "cmdline" => (&[Path, File], &[Name, Quoted]),
         "size" => (&[Size], &[]),
         "age" | "duration" => (&[Duration], &[]),
         "date" => (&[Date], &[Clock, Quoted]),
@@ -86,18 +121,29 @@ pub fn fit(ty: &str, kind: Kind) -> Fit {
         "port" => (&[Port], &[Number]),
         "portmap" => (&[PortMap], &[]),
         "pid" => (&[Number], &[]),
-        "url" => (&[Url], &[Host, Ip]),
+        // scp-like remotes (`git@github.com:me/repo.git`) are URLs to git, ssh and rsync.
+        "url" => (&[Url], &[Host, Ip, UserHost]),
         "host" => (&[Host, Ip], &[UserHost, Name]),
         "userhost" => (&[UserHost], &[Host, Ip, Name]),
         "user" | "group" => (&[Name], &[Quoted, EnvVar]),
         "mode" => (&[Mode], &[]),
         "signal" => (&[Signal], &[Flag, Number]),
-        "commit" => (&[Commit], &[Name, Version]),
+        // A commit-ish: a hash, HEAD~2, a branch or tag name, or `origin/main`.
+        "commit" => (&[Commit], &[Name, Version, Path]),
         "branch" => (&[Name, Path], &[Version, Quoted]),
         "version" => (&[Version], &[Name, Number]),
-        "var" => (&[EnvVar], &[Name, Assign]),
+        "var" => (&[EnvVar], &[Name, Assign, File]),
         "assign" => (&[Assign], &[]),
+        // Any single value: what a variable is set to, a list item, an argument.
+        "value" => (
+            &[
+                Quoted, Url, Path, File, Name, Number, Host, Ip, UserHost, Version, Port, Glob,
+                Commit, EnvVar, Size, Duration, Date, Clock,
+            ],
+            &[Flag, Mode, Signal, Range, Ext],
+        ),
         "flag" => (&[Flag], &[]),
+        "tz" => (&[TimeZone], &[]),
         _ => (&[], &[]),
     };
     if primary.contains(&kind) {
@@ -120,6 +166,11 @@ pub struct Target {
 pub fn render_mention(ty: &str, fmt: Option<&str>, m: &Mention, t: Target) -> Option<String> {
     let sh = t.shell;
     let text = m.text.as_str();
+    // Unquoted text, for values spliced inside a quoted argument (`-d 'TZ="…" 2024-06-01
+    // 15:00'`): only kinds whose recognisers admit no shell syntax at all.
+    if fmt == Some("raw") {
+        return matches!(m.kind, Kind::Date | Kind::Clock | Kind::TimeZone).then(|| m.text.clone());
+    }
     match ty {
         "size" => render_size(&m.value, fmt),
         "age" | "duration" => render_duration(&m.value, fmt, t),
@@ -146,6 +197,15 @@ pub fn render_mention(ty: &str, fmt: Option<&str>, m: &Mention, t: Target) -> Op
             }),
             _ => None,
         },
+        // `.webp` as a target or source type: the extension, not a dotfile.
+        "ext" if m.kind == Kind::File && is_bare_extension(text) => {
+            let ext = Mention {
+                kind: Kind::Ext,
+                value: Value::Ext(vec![text[1..].to_string()]),
+                ..m.clone()
+            };
+            render_glob(&ext, fmt, sh)
+        }
         "glob" | "ext" => render_glob(m, fmt, sh),
         "files" => match m.kind {
             Kind::Glob | Kind::Ext => render_glob(m, Some(fmt.unwrap_or("shell")), sh),
@@ -153,7 +213,7 @@ pub fn render_mention(ty: &str, fmt: Option<&str>, m: &Mention, t: Target) -> Op
         },
         "path" | "dir" | "file" | "cmd" => render_path(text, fmt, sh),
         "url" => Some(match m.kind {
-            Kind::Url => quote(text, sh),
+            Kind::Url | Kind::UserHost => quote(text, sh),
             _ => quote(&format!("https://{text}"), sh),
         }),
         "host" => match &m.value {
@@ -189,9 +249,35 @@ pub fn render_mention(ty: &str, fmt: Option<&str>, m: &Mention, t: Target) -> Op
         }
         "assign" => {
             let (name, value) = text.split_once('=')?;
-            Some(format!("{name}={}", quote(value, sh)))
+            Some(match fmt {
+                // fish sets variables with `set NAME value`: the parts on their own.
+                Some("name") => name.to_string(),
+                Some("value") => quote(value, sh),
+                _ => format!("{name}={}", quote(value, sh)),
+            })
         }
+        "value" => Some(match m.kind {
+            Kind::Path | Kind::File => quote_path(text, sh),
+            _ => render_text(text, fmt, sh),
+        }),
         "clock" => render_clock(text, fmt),
+        // The `date -j -f` format that parses this value on BSD/macOS.
+        "date" if fmt == Some("bsdparse") => {
+            let colons = text.matches(':').count();
+            let f = match (m.kind, text.contains('-') || text.contains('/'), colons) {
+                (Kind::Clock, _, 2) | (_, false, 2) => "%H:%M:%S",
+                (Kind::Clock, _, _) | (_, false, _) => "%H:%M",
+                (_, true, 0) => "%Y-%m-%d",
+                (_, true, 1) => "%Y-%m-%d %H:%M",
+                _ => "%Y-%m-%d %H:%M:%S",
+            };
+            let f = if text.contains('/') {
+                f.replace('-', "/")
+            } else {
+                f.to_string()
+            };
+            Some(quote(&f, sh))
+        }
         _ => Some(render_text(text, fmt, sh)),
     }
 }
@@ -324,6 +410,17 @@ fn render_path(text: &str, fmt: Option<&str>, sh: Shell) -> Option<String> {
             }
         }
         Some("ext") => text.rsplit_once('.').map(|(_, e)| e.to_string())?,
+        // A directory to put in front of a glob: `src/`, nothing for the current directory.
+        Some("prefix") => {
+            if matches!(text, "." | "./") {
+                return Some(String::new());
+            }
+            if text.ends_with('/') {
+                text.to_string()
+            } else {
+                format!("{text}/")
+            }
+        }
         // The path without its extension, directory kept: a sibling output file
         // (`clips/a.mov` -> `clips/a`, then `.mp4` in the template).
         Some("noext") => {
@@ -336,6 +433,13 @@ fn render_path(text: &str, fmt: Option<&str>, sh: Shell) -> Option<String> {
         _ => text.to_string(),
     };
     Some(quote_path(&t, sh))
+}
+
+/// `.png`, `.tar`: a dot and a short alphanumeric extension, nothing else.
+fn is_bare_extension(text: &str) -> bool {
+    text.strip_prefix('.').is_some_and(|e| {
+        !e.is_empty() && e.len() <= 10 && e.chars().all(|c| c.is_ascii_alphanumeric())
+    })
 }
 
 fn exts_of(m: &Mention) -> Vec<String> {
@@ -522,6 +626,22 @@ fn render_size(v: &Value, fmt: Option<&str>) -> Option<String> {
     };
     Some(match fmt {
         Some("bytes") => bytes.to_string(),
+        // zsh glob qualifier `L`: `Lm+10` (over 10 MiB), `Lk-512`, `L+100` (bytes).
+        Some("zsh_size") => {
+            let (unit, n) = if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
+                ("m", bytes >> 20)
+            } else if bytes >= 1 << 10 && bytes % (1 << 10) == 0 {
+                ("k", bytes >> 10)
+            } else {
+                ("", bytes)
+            };
+            let sign = match cmp {
+                Cmp::Lt => "-",
+                Cmp::Eq => "",
+                Cmp::Gt | Cmp::Unspecified => "+",
+            };
+            format!("L{unit}{sign}{n}")
+        }
         Some("human") => largest_exact(bytes).trim_end_matches('c').replace('k', "K"),
         Some("k") => (bytes / 1024).to_string(),
         // Zero bytes: "zero byte files" are empty ones (nothing is smaller).
@@ -557,8 +677,16 @@ fn render_duration(v: &Value, fmt: Option<&str>, t: Target) -> Option<String> {
             },
             Some("find_within") => format!("-mtime -{}", (-d + 1).max(1)),
             Some("git") | Some("since") => quote(day_word(d), sh),
+            // Today is no offset: `date` alone says it.
+            Some("gnudate") | Some("gnudate_ahead") | Some("bsddate") | Some("bsddate_ahead")
+                if d == 0 =>
+            {
+                return None
+            }
             Some("gnudate") => quote(day_word(d), sh),
-            Some("bsddate") => format!("-v{}{}d", if d < 0 { "-" } else { "+" }, d.abs()),
+            Some("bsddate") | Some("bsddate_ahead") => {
+                format!("-v{}{}d", if d < 0 { "-" } else { "+" }, d.abs())
+            }
             Some("days") => d.abs().to_string(),
             _ => quote(day_word(d), sh),
         });
@@ -618,6 +746,44 @@ fn render_duration(v: &Value, fmt: Option<&str>, t: Target) -> Option<String> {
         Some("days") => whole(secs / 86_400.0),
         Some("human") => phrase(),
         Some("systemd") => quote(&format!("{} ago", phrase()), sh),
+        // zsh glob qualifier `m`: `mh-1` (changed within the last hour), `m+30` (older than
+        // 30 days).
+        Some("zsh_mtime") => {
+            let sign = if matches!(rel, Rel::Older | Rel::Ago) {
+                "+"
+            } else {
+                "-"
+            };
+            let (letter, n) = match unit {
+                TimeUnit::Second => ("s", amount),
+                TimeUnit::Minute => ("m", amount),
+                TimeUnit::Hour => ("h", amount),
+                TimeUnit::Day => ("", amount),
+                TimeUnit::Week => ("w", amount),
+                TimeUnit::Month => ("M", amount),
+                TimeUnit::Year => ("", amount * 365.0),
+            };
+            format!("m{letter}{sign}{}", format_number(n.round()))
+        }
+        // The five cron fields for "every N units".
+        Some("cron") => {
+            let n = format_number(amount.max(1.0).round());
+            let every = |n: &str| {
+                if n == "1" {
+                    "*".to_string()
+                } else {
+                    format!("*/{n}")
+                }
+            };
+            match unit {
+                TimeUnit::Second | TimeUnit::Minute => format!("{} * * * *", every(&n)),
+                TimeUnit::Hour => format!("0 {} * * *", every(&n)),
+                TimeUnit::Day => format!("0 0 {} * *", every(&n)),
+                TimeUnit::Week => "0 0 * * 0".to_string(),
+                TimeUnit::Month => format!("0 0 1 {} *", every(&n)),
+                TimeUnit::Year => "0 0 1 1 *".to_string(),
+            }
+        }
         _ => {
             // Compact form understood by timeout, sleep (GNU), docker, journalctl: 30s, 5m, 2h.
             if unit == TimeUnit::Month || unit == TimeUnit::Week || unit == TimeUnit::Year {
@@ -769,6 +935,157 @@ mod tests {
             render_glob(&m, Some("find"), Shell::Bash).unwrap(),
             "\\( -name '*.jpg' -o -name '*.png' \\)"
         );
+    }
+
+    #[test]
+    fn commit_slots_take_refs() {
+        assert_eq!(fit("commit", Kind::Commit), Fit::Primary);
+        assert_eq!(fit("commit", Kind::Path), Fit::Fallback);
+        assert_eq!(fit("commit", Kind::Name), Fit::Fallback);
+        assert_eq!(fit("commit", Kind::Size), Fit::No);
+        let m = mention(Kind::Path, "origin/main", Value::Text);
+        assert_eq!(
+            render_mention("commit", None, &m, T).unwrap(),
+            "origin/main"
+        );
+    }
+
+    #[test]
+    fn urls_keep_scp_like_remotes() {
+        let m = mention(Kind::UserHost, "git@github.com:me/proj.git", Value::Text);
+        assert_eq!(fit("url", Kind::UserHost), Fit::Fallback);
+        assert_eq!(
+            render_mention("url", None, &m, T).unwrap(),
+            "git@github.com:me/proj.git"
+        );
+        let m = mention(Kind::Host, "example.com", Value::Text);
+        assert_eq!(
+            render_mention("url", None, &m, T).unwrap(),
+            "https://example.com"
+        );
+    }
+
+    #[test]
+    fn assignments_split_for_fish() {
+        let m = mention(Kind::Assign, "EDITOR=nvim", Value::Text);
+        let fish = Target {
+            shell: Shell::Fish,
+            os: Os::Linux,
+        };
+        assert_eq!(
+            render_mention("assign", None, &m, T).unwrap(),
+            "EDITOR=nvim"
+        );
+        assert_eq!(
+            render_mention("assign", Some("name"), &m, fish).unwrap(),
+            "EDITOR"
+        );
+        let m = mention(Kind::Assign, "GREETING=hi there", Value::Text);
+        assert_eq!(
+            render_mention("assign", Some("value"), &m, fish).unwrap(),
+            "'hi there'"
+        );
+    }
+
+    #[test]
+    fn values_of_any_kind() {
+        assert_eq!(fit("value", Kind::Url), Fit::Primary);
+        assert_eq!(fit("value", Kind::Number), Fit::Primary);
+        let m = mention(Kind::Path, "~/my bin", Value::Text);
+        assert_eq!(render_mention("value", None, &m, T).unwrap(), "~/'my bin'");
+        let m = mention(Kind::Quoted, "a b", Value::Text);
+        assert_eq!(render_mention("value", None, &m, T).unwrap(), "'a b'");
+    }
+
+    #[test]
+    fn cron_schedules_from_durations() {
+        let d = |amount, unit| {
+            render_duration(
+                &Value::Duration {
+                    amount,
+                    unit,
+                    rel: Rel::Every,
+                },
+                Some("cron"),
+                T,
+            )
+            .unwrap()
+        };
+        assert_eq!(d(5.0, TimeUnit::Minute), "*/5 * * * *");
+        assert_eq!(d(1.0, TimeUnit::Hour), "0 * * * *");
+        assert_eq!(d(2.0, TimeUnit::Hour), "0 */2 * * *");
+        assert_eq!(d(1.0, TimeUnit::Day), "0 0 * * *");
+        assert_eq!(d(1.0, TimeUnit::Week), "0 0 * * 0");
+    }
+
+    #[test]
+    fn typed_commands_keep_their_words_and_requote_quoted_parts() {
+        let parts = vec![("echo".to_string(), false), ("it's done".to_string(), true)];
+        assert_eq!(render_command(&parts, None, T), "echo 'it'\\''s done'");
+        let parts = vec![("git".to_string(), false), ("status".to_string(), false)];
+        assert_eq!(render_command(&parts, Some("q"), T), "'git status'");
+    }
+
+    #[test]
+    fn zsh_glob_qualifier_formats() {
+        let size = |bytes, cmp| render_size(&Value::Size { bytes, cmp }, Some("zsh_size")).unwrap();
+        assert_eq!(size(10 << 20, Cmp::Gt), "Lm+10");
+        assert_eq!(size(512 << 10, Cmp::Lt), "Lk-512");
+        assert_eq!(size(100, Cmp::Gt), "L+100");
+        let age = |amount, unit, rel| {
+            render_duration(&Value::Duration { amount, unit, rel }, Some("zsh_mtime"), T).unwrap()
+        };
+        assert_eq!(age(1.0, TimeUnit::Hour, Rel::Within), "mh-1");
+        assert_eq!(age(30.0, TimeUnit::Day, Rel::Older), "m+30");
+        assert_eq!(age(45.0, TimeUnit::Minute, Rel::Within), "mm-45");
+        let m = mention(Kind::Path, ".", Value::Text);
+        assert_eq!(render_mention("dir", Some("prefix"), &m, T).unwrap(), "");
+        let m = mention(Kind::Path, "~/bin", Value::Text);
+        assert_eq!(
+            render_mention("dir", Some("prefix"), &m, T).unwrap(),
+            "~/bin/"
+        );
+    }
+
+    #[test]
+    fn bare_extensions_in_extension_slots() {
+        let m = mention(Kind::File, ".webp", Value::Text);
+        assert_eq!(
+            render_mention("ext", Some("shell"), &m, T).unwrap(),
+            "*.webp"
+        );
+        assert_eq!(render_mention("ext", Some("ext"), &m, T).unwrap(), "webp");
+        // In a path slot it stays a dotfile.
+        assert_eq!(render_mention("path", None, &m, T).unwrap(), ".webp");
+    }
+
+    #[test]
+    fn dates_for_bsd_and_inside_quotes() {
+        let m = mention(Kind::Date, "2024-06-01 15:00", Value::Text);
+        assert_eq!(
+            render_mention("date", Some("bsdparse"), &m, T).unwrap(),
+            "'%Y-%m-%d %H:%M'"
+        );
+        assert_eq!(
+            render_mention("date", None, &m, T).unwrap(),
+            "'2024-06-01 15:00'"
+        );
+        assert_eq!(
+            render_mention("date", Some("raw"), &m, T).unwrap(),
+            "2024-06-01 15:00"
+        );
+        let m = mention(Kind::Date, "2024-12-25", Value::Text);
+        assert_eq!(
+            render_mention("date", Some("bsdparse"), &m, T).unwrap(),
+            "%Y-%m-%d"
+        );
+        // Raw text only for kinds that cannot carry shell syntax.
+        let m = mention(Kind::Quoted, "x'; rm -rf ~", Value::Text);
+        assert_eq!(render_mention("date", Some("raw"), &m, T), None);
+        let d = |d| render_duration(&Value::Day(d), Some("bsddate_ahead"), T);
+        assert_eq!(d(1).unwrap(), "-v+1d");
+        assert_eq!(d(-1).unwrap(), "-v-1d");
+        assert_eq!(d(0), None);
     }
 
     #[test]

@@ -271,7 +271,6 @@ const BARE_FILES: &[&str] = &[
     "passwd",
     "shadow",
     "sudoers",
-    "crontab",
     "resolv.conf",
 ];
 
@@ -400,7 +399,7 @@ fn lower(s: &str) -> String {
 }
 
 /// Words that are skipped when collecting a mention's `before` cues.
-fn is_article(w: &str) -> bool {
+pub fn is_article(w: &str) -> bool {
     matches!(
         w,
         "the"
@@ -617,12 +616,32 @@ impl<'a> Scanner<'a> {
         Rel::Unspecified
     }
 
+    /// A vocabulary word with letters swapped ("brnach"): the commonest typo, and one that
+    /// real names rarely make ("colors" is one letter from "colon", but no anagram of it).
+    fn is_transposed_word(&self, w: &str) -> bool {
+        if w.chars().count() < 5 {
+            return false;
+        }
+        let Some(fixed) = self.lexicon.correct(w) else {
+            return false;
+        };
+        let sorted = |s: &str| {
+            let mut c: Vec<char> = s.chars().collect();
+            c.sort_unstable();
+            c
+        };
+        sorted(w) == sorted(&fixed)
+    }
+
     /// Try every recogniser at token `i`; returns the mention and how many tokens it used.
     pub fn at(&self, i: usize, known_word: &dyn Fn(&str) -> bool) -> Option<Mention> {
         let tok = &self.tokens[i];
         let text = tok.text.as_str();
         let w = self.lower[i].as_str();
 
+        if tok.is_quoted() && shapes::is_named_assignment(text) {
+            return Some(self.make(Kind::Assign, i, i, Value::Text));
+        }
         if tok.is_quoted() {
             // A quoted path or glob keeps its meaning; anything else is a quoted string.
             let kind = if text.contains('*') && !text.contains(' ') {
@@ -739,9 +758,15 @@ impl<'a> Scanner<'a> {
         if shapes::is_shell_var(text) {
             return Some(self.make(Kind::EnvVar, i, i, Value::Text));
         }
+        let beside_var_word = [i.wrapping_sub(1), i + 1].iter().any(|&j| {
+            matches!(
+                self.word(j),
+                Some("variable" | "var" | "env" | "environment" | "envvar")
+            )
+        });
         if shapes::is_upper_var(text)
             && text.len() >= 2
-            && (text.contains('_') || is_known_env(text))
+            && (text.contains('_') || is_known_env(text) || beside_var_word)
         {
             return Some(self.make(Kind::EnvVar, i, i, Value::Text));
         }
@@ -750,6 +775,9 @@ impl<'a> Scanner<'a> {
         }
         if text.contains('*') || text.contains('?') && text.len() > 1 {
             return Some(self.make(Kind::Glob, i, i, Value::Text));
+        }
+        if let Some(m) = self.timezone(i) {
+            return Some(m);
         }
         if let Some(m) = self.filetype(i) {
             return Some(m);
@@ -851,6 +879,11 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let day = |d: i64| Some(self.make(Kind::Duration, i, i, Value::Day(d)));
+        // "yesterday's date" names the same day.
+        let w = w
+            .strip_suffix("'s")
+            .or_else(|| w.strip_suffix("’s"))
+            .unwrap_or(w);
         match w {
             "today" | "tonight" => return day(0),
             "yesterday" => return day(-1),
@@ -940,6 +973,15 @@ impl<'a> Scanner<'a> {
         ) {
             return None;
         }
+        // Right after "called" / "named" a word is a name ("a session called logs").
+        let prev = if i > 0 {
+            self.lower[i - 1].as_str()
+        } else {
+            ""
+        };
+        if matches!(prev, "called" | "named") {
+            return None;
+        }
         let exts = self.lexicon.filetypes.get(w)?;
         // Singular type words ("python", "log") name a file type only before a file word or
         // after a quantifier ("every pdf"); plurals ("pdfs", "jpgs") do on their own.
@@ -956,6 +998,31 @@ impl<'a> Scanner<'a> {
                 i,
                 Value::Ext(exts.iter().map(|e| e.to_string()).collect()),
             ));
+        }
+        None
+    }
+
+    /// Time zones: `Europe/Paris`, "new york", "tokyo", `PST`, `UTC`. Abbreviations count only
+    /// in capitals ("est" is a word); the mention's text is the IANA name.
+    fn timezone(&self, i: usize) -> Option<Mention> {
+        let text = self.tokens[i].text.as_str();
+        if shapes::is_iana_zone(text) {
+            return Some(self.make(Kind::TimeZone, i, i, Value::Text));
+        }
+        for (words, zone, abbreviation) in &self.lexicon.timezones {
+            let n = words.len();
+            if i + n > self.lower.len() || !(i..i + n).all(|k| self.unquoted(k)) {
+                continue;
+            }
+            if !(0..n).all(|k| self.lower[i + k] == words[k]) {
+                continue;
+            }
+            if *abbreviation && !text.chars().all(|c| c.is_ascii_uppercase()) {
+                continue;
+            }
+            let mut m = self.make(Kind::TimeZone, i, i + n - 1, Value::Text);
+            m.text = zone.to_string();
+            return Some(m);
         }
         None
     }
@@ -1037,10 +1104,12 @@ impl<'a> Scanner<'a> {
                 | "download"
                 | "downloads"
         );
-        // A file-type word names its folder ("the photos dir", "music folder") even when the
-        // knowledge base also knows it as a word; so does a plural after an article.
+        // A file-type word or a plural names its folder ("the photos dir", "music folder",
+        // "the docs folder") even when the knowledge base also knows it as a word. kb-dev
+        // reads any plural this way; kb-files only a plural after an article (kept below as
+        // the stricter case, so either side's phrasings still bind).
         let names_folder =
-            !known_word(w) || self.lexicon.filetypes.contains_key(w) || after_article;
+            !known_word(w) || self.lexicon.filetypes.contains_key(w) || after_article || plural;
         if next_is_folder && !descriptive && names_folder
             || prev_is_folder
                 && !matches!(
@@ -1087,9 +1156,11 @@ impl<'a> Scanner<'a> {
             return true;
         }
         // "open it in Preview", "with TextEdit": a capitalised word after in/with names an
-        // application even when it is also an ordinary word.
+        // application even when it is also an ordinary word. An acronym is not one ("in
+        // ISO format").
         if text.starts_with(|c: char| c.is_uppercase())
             && text.chars().skip(1).all(|c| c.is_alphanumeric())
+            && text.chars().any(char::is_lowercase)
             && matches!(prev, "in" | "with" | "using" | "app" | "application")
             && !self.lexicon.is_stop(w)
         {
@@ -1135,12 +1206,15 @@ impl<'a> Scanner<'a> {
         }
         let after_kind_word = i > 0 && KIND_WORDS.contains(&self.lower[i - 1].as_str());
         let stop = self.lexicon.is_stop(w);
+        // A misspelt vocabulary word ("brnach") is a word, not a name, unless a kind word
+        // right before it says it is a name ("branch develp").
         after_kind_word && !stop && !known_word(w)
             || (!stop
                 && !known_word(w)
                 && !self.lexicon.numbers.contains_key(w)
                 && w.len() > 1
-                && !is_english_glue(w))
+                && !is_english_glue(w)
+                && !self.is_transposed_word(w))
     }
 }
 
@@ -1185,7 +1259,7 @@ const HOME_DOTFILES: &[&str] = &[
 ];
 
 /// Function words that are never names even when the KB vocabulary lacks them.
-fn is_english_glue(w: &str) -> bool {
+pub fn is_english_glue(w: &str) -> bool {
     matches!(
         w,
         "i" | "me"
@@ -1537,6 +1611,75 @@ mod tests {
             scan("search for 'quarterly report'"),
             [(Kind::Quoted, "quarterly report".into())]
         );
+    }
+
+    #[test]
+    fn capitals_next_to_a_variable_word_are_variables() {
+        assert_eq!(
+            scan("is the CI variable set"),
+            [(Kind::EnvVar, "CI".into())]
+        );
+        assert_eq!(scan("unset env FOO"), [(Kind::EnvVar, "FOO".into())]);
+    }
+
+    #[test]
+    fn plural_words_before_folder_words_are_folders() {
+        // Every plain word is "known" to this scanner, yet these name folders.
+        assert_eq!(
+            scan("copy the photos dir to /mnt"),
+            [(Kind::Path, "photos".into()), (Kind::Path, "/mnt".into())]
+        );
+        assert_eq!(scan("the docs folder"), [(Kind::Path, "docs".into())]);
+        // Descriptions stay words.
+        assert_eq!(scan("the build dir"), []);
+    }
+
+    #[test]
+    fn time_zones_by_name_city_and_abbreviation() {
+        let toks = tokenize("convert 3pm new york time to Europe/London, or PST, not est");
+        let l = Lexicon {
+            timezones: vec![
+                (vec!["new", "york"], "America/New_York", false),
+                (vec!["pst"], "America/Los_Angeles", true),
+                (vec!["est"], "America/New_York", true),
+            ],
+            ..lex()
+        };
+        let s = Scanner::new(&toks, &l);
+        let known = |_: &str| true;
+        let zones: Vec<String> = (0..toks.len())
+            .filter_map(|i| s.at(i, &known))
+            .filter(|m| m.kind == Kind::TimeZone)
+            .map(|m| m.text)
+            .collect();
+        assert_eq!(
+            zones,
+            ["America/New_York", "Europe/London", "America/Los_Angeles"]
+        );
+    }
+
+    #[test]
+    fn possessive_days_are_days() {
+        let toks = tokenize("yesterday's date");
+        let l = lex();
+        let s = Scanner::new(&toks, &l);
+        assert_eq!(s.at(0, &|_| true).unwrap().value, Value::Day(-1));
+    }
+
+    #[test]
+    fn typos_of_vocabulary_are_not_names() {
+        let toks = tokenize("switch to brnach release-2");
+        let l = Lexicon {
+            vocab: vec!["branch", "switch"],
+            ..lex()
+        };
+        let s = Scanner::new(&toks, &l);
+        let known = |w: &str| matches!(w, "switch" | "to" | "branch");
+        assert!(s.at(2, &known).is_none());
+        // After a kind word it stays a name.
+        let toks = tokenize("branch brnach");
+        let s = Scanner::new(&toks, &l);
+        assert_eq!(s.at(1, &known).unwrap().kind, Kind::Name);
     }
 
     #[test]

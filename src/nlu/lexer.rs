@@ -87,6 +87,29 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             j += 1;
         }
         let word: String = chars[i..j].iter().map(|p| p.1).collect();
+        // `NAME='a b c'`: an assignment whose quoted value holds spaces is one token, its
+        // text `NAME=a b c`, marked quoted so the value stays inert.
+        if let Some((name, open)) = quoted_assignment_start(&word) {
+            let closers = closing_for(open);
+            let value_start = i + name.chars().count() + 2;
+            let close = (value_start..n).find(|&k| {
+                closers.contains(&chars[k].1)
+                    && chars
+                        .get(k + 1)
+                        .is_none_or(|p| p.1.is_whitespace() || ",.;:!?)".contains(p.1))
+            });
+            if let Some(k) = close {
+                let value: String = chars[value_start..k].iter().map(|p| p.1).collect();
+                tokens.push(Token {
+                    text: format!("{name}={value}"),
+                    start: byte_at(i),
+                    end: byte_at(k + 1),
+                    quote: Some(open),
+                });
+                i = k + 1;
+                continue;
+            }
+        }
         let (lead, trimmed, _) = trim_punct(&word);
         if !trimmed.is_empty() {
             let start = byte_at(i) + lead;
@@ -100,6 +123,18 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         i = j;
     }
     tokens
+}
+
+/// `NAME='…` or `NAME="…`: the variable name and the quote that opens its value.
+fn quoted_assignment_start(word: &str) -> Option<(&str, char)> {
+    let (name, rest) = word.split_once('=')?;
+    let open = rest.chars().next().filter(|c| matches!(c, '\'' | '"'))?;
+    let valid_name = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    valid_name.then_some((name, open))
 }
 
 /// Trim sentence punctuation around a word, keeping what belongs to values: a path's
@@ -203,6 +238,18 @@ mod tests {
         assert_eq!(texts("sort -k2 data.txt"), ["sort", "-k2", "data.txt"]);
         assert_eq!(texts("*.py files"), ["*.py", "files"]);
         assert_eq!(texts("zsh: print -l *(/)"), ["zsh", "print", "-l", "*(/)"]);
+    }
+
+    #[test]
+    fn quoted_assignments_are_one_token() {
+        let t = tokenize("alias gl='git log --oneline' for now");
+        assert_eq!(t[1].text, "gl=git log --oneline");
+        assert_eq!(t[1].quote, Some('\''));
+        assert_eq!(t[2].text, "for");
+        let t = tokenize("run it with GREETING=\"hi there\"");
+        assert_eq!(t[3].text, "GREETING=hi there");
+        // A plain assignment is unchanged.
+        assert_eq!(texts("set X=1 now"), ["set", "X=1", "now"]);
     }
 
     #[test]

@@ -25,6 +25,15 @@ pub struct LexiconSource {
     /// Common misspellings the edit-distance correction would get wrong.
     #[serde(default)]
     pub misspellings: HashMap<String, String>,
+    /// Sub-command words ("run", "test") that continue a command typed inside a request
+    /// ("cargo run") even though recipes use them as words too.
+    #[serde(default)]
+    pub subcommands: Vec<String>,
+    /// Places and abbreviations that name a time zone → IANA name: `"new york" =
+    /// "America/New_York"`, `PST = "America/Los_Angeles"` (abbreviations, written in
+    /// capitals, match only in capitals).
+    #[serde(default)]
+    pub timezones: HashMap<String, String>,
     /// Software that requests name as a value ("restart nginx", "pid of postgres") and
     /// recipes name as a word ("connect to postgres"): such a word is both.
     #[serde(default)]
@@ -84,6 +93,13 @@ pub struct Lexicon<'a> {
     pub places: Vec<(Vec<&'a str>, &'a str)>,
     #[serde(borrow)]
     pub misspellings: Dict<'a, &'a str>,
+    /// Sub-command words that may continue a typed command (sorted; see `LexiconSource`).
+    #[serde(borrow, default)]
+    pub subcommands: Vec<&'a str>,
+    /// Time zone phrases (lower-case words) → IANA name, and whether the phrase is an
+    /// abbreviation that matches only in capitals; longest phrases first.
+    #[serde(borrow, default)]
+    pub timezones: Vec<(Vec<&'a str>, &'a str, bool)>,
     /// Product names (sorted): a value and a word at once.
     #[serde(borrow, default)]
     pub products: Vec<&'a str>,
@@ -100,12 +116,12 @@ fn leak(s: String) -> &'static str {
 
 impl Lexicon<'static> {
     pub fn compile(src: LexiconSource) -> Lexicon<'static> {
-        let mut canon: Vec<(&'static str, &'static str)> = Vec::new();
-        // Sorted, so the result never depends on hash order (a variant listed under two
-        // heads is a lexicon error: see `conflicts`).
+        // Heads in a fixed order: a variant listed under two heads must map the same way in
+        // every build (hash-map order is random).
         let mut synonyms: Vec<(&String, &Vec<String>)> = src.synonyms.iter().collect();
         synonyms.sort();
-        for (head, variants) in synonyms {
+        let mut canon: Vec<(&'static str, &'static str)> = Vec::new();
+        for &(head, variants) in &synonyms {
             let head_stem = leak(stem(&head.to_lowercase()));
             for v in variants {
                 let v = v.to_lowercase();
@@ -121,7 +137,7 @@ impl Lexicon<'static> {
             .iter()
             .map(|(k, v)| (leak(k.to_lowercase()), leak(v.to_lowercase())))
             .collect();
-        for (head, variants) in &src.synonyms {
+        for &(head, variants) in &synonyms {
             for v in variants.iter().filter(|v| v.contains(' ')) {
                 let key = v.to_lowercase();
                 if !abbrev.iter().any(|(k, _)| *k == key) {
@@ -150,6 +166,26 @@ impl Lexicon<'static> {
             .collect();
         stop.sort_unstable();
         stop.dedup();
+        let mut subcommands: Vec<&'static str> = src
+            .subcommands
+            .iter()
+            .map(|w| leak(w.to_lowercase()))
+            .collect();
+        subcommands.sort_unstable();
+        subcommands.dedup();
+        let mut timezones: Vec<(Vec<&'static str>, &'static str, bool)> = src
+            .timezones
+            .iter()
+            .map(|(k, v)| {
+                let abbreviation = k.chars().all(|c| c.is_ascii_uppercase());
+                let words = k
+                    .split_whitespace()
+                    .map(|w| leak(w.to_lowercase()))
+                    .collect();
+                (words, leak(v.clone()), abbreviation)
+            })
+            .collect();
+        timezones.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         let mut products: Vec<&'static str> = src
             .products
             .into_iter()
@@ -176,6 +212,8 @@ impl Lexicon<'static> {
                     .map(|(k, v)| (leak(k), leak(v)))
                     .collect(),
             ),
+            subcommands,
+            timezones,
             vocab: Vec::new(),
         }
     }
@@ -230,6 +268,11 @@ impl Lexicon<'_> {
 
     pub fn is_stop(&self, word: &str) -> bool {
         self.stop.binary_search(&word).is_ok()
+    }
+
+    /// Whether a word continues a typed command (see `LexiconSource::subcommands`).
+    pub fn is_subcommand(&self, word: &str) -> bool {
+        self.subcommands.binary_search(&word).is_ok()
     }
 
     pub fn is_product(&self, word: &str) -> bool {

@@ -36,6 +36,8 @@ pub enum Kind {
     EnvVar,
     Assign,
     Flag,
+    /// A time zone, its text the IANA name: "new york" → `America/New_York`.
+    TimeZone,
     Name,
 }
 
@@ -61,6 +63,7 @@ impl Kind {
             Kind::EnvVar => "#var",
             Kind::Assign => "#assign",
             Kind::Flag => "#flag",
+            Kind::TimeZone => "#tz",
             Kind::Name => "#name",
         }
     }

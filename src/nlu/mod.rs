@@ -162,6 +162,29 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
             i += 1;
             continue;
         }
+        // A compound the lexicon spells out ("force-delete" → "force delete", ".net" →
+        // "dotnet") is words, not a value.
+        let spelled_out = (!tokens[i].is_quoted()
+            && scanner.lower[i].contains(|c: char| !c.is_alphanumeric()))
+        .then(|| lexicon.abbrev.get(scanner.lower[i].as_str()))
+        .flatten();
+        if let Some(exp) = spelled_out {
+            for part in exp.split_whitespace() {
+                let stop = lexicon.is_stop(part);
+                let canon = lexicon.canonical(part);
+                if !stop {
+                    terms.push(canon.clone());
+                }
+                words.push(Word {
+                    token: i,
+                    lower: part.to_string(),
+                    canon,
+                    stop,
+                });
+            }
+            i += 1;
+            continue;
+        }
         // Multi-word shorthands ("how many" → count, "get rid of" → delete) are words, even
         // when a part of them alone would read as a name ("rid").
         let phrase = phrase_at(&tokens, &scanner.lower, i, lexicon);
@@ -203,8 +226,41 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
                     }
                 }
                 terms.push(m.kind.symbol().to_string());
+                // A zone abbreviation ("utc", "PST") is a value and a word at once, so a cue
+                // can ask for that very zone ("in utc" → `date -u`) rather than any zone. So is
+                // a URL's scheme when it names a service ("s3://bucket" is about s3); web
+                // schemes say nothing.
+                let zone = (m.kind == Kind::TimeZone && m.first == m.last)
+                    .then(|| scanner.lower[i].clone())
+                    .filter(|w| w.len() <= 5 && w.chars().all(|c| c.is_ascii_alphabetic()));
+                let scheme = (m.kind == Kind::Url)
+                    .then(|| {
+                        m.text
+                            .split_once("://")
+                            .map(|(s, _)| s.to_ascii_lowercase())
+                    })
+                    .flatten()
+                    .filter(|s| {
+                        !s.is_empty()
+                            && s.chars().all(|c| c.is_ascii_alphanumeric())
+                            && !matches!(s.as_str(), "http" | "https" | "file")
+                    });
+                let token = m.first;
                 i = m.last + 1;
                 mentions.push(m);
+                if let Some(w) = zone.or(scheme) {
+                    let stop = lexicon.is_stop(&w);
+                    let canon = lexicon.canonical(&w);
+                    if !stop {
+                        terms.push(canon.clone());
+                    }
+                    words.push(Word {
+                        token,
+                        lower: w,
+                        canon,
+                        stop,
+                    });
+                }
                 continue;
             }
         }
@@ -215,7 +271,15 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
             i += 1;
             continue;
         }
-        if phrase.is_none() && lexicon.is_product(&lower) && !tokens[i].is_quoted() {
+        // A product that is also a verb ("make a merge commit", "free up space") is the
+        // verb when an article or particle follows it.
+        let as_verb = scanner.lower.get(i + 1).is_some_and(|n| {
+            matches!(
+                n.as_str(),
+                "a" | "an" | "the" | "up" | "sure" | "it" | "some"
+            )
+        });
+        if phrase.is_none() && lexicon.is_product(&lower) && !tokens[i].is_quoted() && !as_verb {
             // A product name is a value and a word at once: "pid of postgres" binds it,
             // "connect to postgres" matches on it.
             terms.push(Kind::Name.symbol().to_string());
@@ -349,9 +413,13 @@ fn expand_word(lower: &str, lexicon: &Lexicon) -> Vec<String> {
 /// The mention kind a phrasing symbol stands for (the first kind with that symbol).
 fn symbol_kind(symbol: &str) -> Kind {
     use Kind::*;
+    // A `files` slot (a path or a pattern) reads as a path in cue phrases.
+    if symbol == "#files" {
+        return Path;
+    }
     [
         Quoted, Url, Host, Path, Glob, Size, Duration, Date, Number, Range, Port, Mode, Signal,
-        Commit, Version, EnvVar, Assign, Flag, Name,
+        Commit, Version, EnvVar, Assign, Flag, TimeZone, Name,
     ]
     .into_iter()
     .find(|k| k.symbol() == symbol)
@@ -360,6 +428,7 @@ fn symbol_kind(symbol: &str) -> Kind {
 
 #[cfg(test)]
 mod tests {
+    use super::lexicon::Dict;
     use super::*;
 
     fn lexicon() -> Lexicon<'static> {
@@ -438,6 +507,61 @@ mod tests {
         assert_eq!(canon("lentgh"), ["length"]);
     }
 
+    fn dev_lexicon() -> Lexicon<'static> {
+        lexicon_with(&[], &["the"], &["commit", "grep", "log", "note"])
+    }
+
+    fn lexicon_with(
+        abbrev: &[(&'static str, &'static str)],
+        stop: &[&'static str],
+        vocab: &[&'static str],
+    ) -> Lexicon<'static> {
+        let mut pairs = vec![("how many", "count"), ("get rid of", "delete")];
+        pairs.extend_from_slice(abbrev);
+        let mut stop = stop.to_vec();
+        stop.sort_unstable();
+        let mut vocab = vocab.to_vec();
+        vocab.sort_unstable();
+        Lexicon {
+            abbrev: Dict::from_pairs(pairs),
+            stop,
+            vocab,
+            ..Default::default()
+        }
+    }
+
+    fn dev_canon(text: &str) -> Vec<String> {
+        analyze(text, &dev_lexicon(), false)
+            .words
+            .into_iter()
+            .map(|w| w.canon)
+            .collect()
+    }
+
+    #[test]
+    fn phrase_abbreviations_expand() {
+        assert_eq!(dev_canon("how many commits"), ["count", "commit"]);
+        assert_eq!(dev_canon("get rid of the logs"), ["delet", "the", "log"]);
+        // Only whole, unquoted words: a quoted phrase stays a value.
+        let a = analyze("grep 'how many' notes", &dev_lexicon(), false);
+        assert_eq!(a.mentions[0].text, "how many");
+        // Hyphenated compounds the lexicon knows are words, not names.
+        let l = lexicon_with(
+            &[("force-delete", "force delete")],
+            &["the"],
+            &["commit", "grep", "log", "note"],
+        );
+        let a = analyze("force-delete it", &l, false);
+        assert!(a.mentions.is_empty());
+        assert_eq!(a.words[0].lower, "force");
+        // Stopwords are never "corrected" into vocabulary words.
+        let l = lexicon_with(&[], &["the", "just"], &["commit", "rust"]);
+        let a = analyze("just commit", &l, false);
+        assert_eq!(a.words[0].lower, "just");
+        // A partial phrase is left alone.
+        assert_eq!(dev_canon("how do"), ["how", "do"]);
+    }
+
     #[test]
     fn describing_compounds_are_words() {
         let lexicon = Lexicon::default();
@@ -465,5 +589,35 @@ mod tests {
         // Quoted, it is only a value.
         let a = analyze("restart 'nginx'", &lexicon, false);
         assert!(!a.terms.iter().any(|t| t == "nginx"));
+        // A product used as a verb ("make a …") is the verb.
+        let mut lexicon = Lexicon {
+            products: vec!["make"],
+            ..Lexicon::default()
+        };
+        let words = ["make", "merge", "commit", "time", "test"].map(|w| lexicon.canonical(w));
+        lexicon.set_vocab(words);
+        let a = analyze("make a merge commit", &lexicon, false);
+        assert!(a.mentions.iter().all(|m| m.text != "make"));
+        let a = analyze("time make test", &lexicon, false);
+        assert!(a.mentions.iter().any(|m| m.text == "make"));
+    }
+
+    #[test]
+    fn zone_abbreviations_and_service_schemes_are_also_words() {
+        let lexicon = Lexicon {
+            timezones: vec![(vec!["utc"], "UTC", false)],
+            ..dev_lexicon()
+        };
+        let a = analyze("current time in utc", &lexicon, false);
+        assert!(a.mentions.iter().any(|m| m.kind == Kind::TimeZone));
+        assert!(a.terms.iter().any(|t| t == "#tz"));
+        assert!(a.words.iter().any(|w| w.lower == "utc"));
+        // A full zone name is only a value.
+        let a = analyze("current time in Europe/Madrid", &lexicon, false);
+        assert!(!a.words.iter().any(|w| w.lower.contains("europe")));
+        let a = analyze("upload x.csv to s3://bucket/key", &lexicon, false);
+        assert!(a.words.iter().any(|w| w.lower == "s3"));
+        let a = analyze("fetch https://example.com/x", &lexicon, false);
+        assert!(!a.words.iter().any(|w| w.lower == "https"));
     }
 }

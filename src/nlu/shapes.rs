@@ -56,6 +56,42 @@ pub fn is_assignment(s: &str) -> bool {
     is_identifier(name) && !value.chars().any(char::is_whitespace)
 }
 
+/// `NAME=…` whatever the value holds: a quoted assignment, `NAME='a b'`, once the lexer
+/// has joined it into one token.
+pub fn is_named_assignment(s: &str) -> bool {
+    s.split_once('=')
+        .is_some_and(|(name, _)| is_identifier(name))
+}
+
+/// An IANA time zone name: `Europe/Paris`, `America/Argentina/Buenos_Aires`, `Etc/GMT+3`.
+pub fn is_iana_zone(s: &str) -> bool {
+    const AREAS: &[&str] = &[
+        "Africa",
+        "America",
+        "Antarctica",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+        "Etc",
+    ];
+    let mut parts = s.split('/');
+    let area = parts.next().unwrap_or("");
+    let rest: Vec<&str> = parts.collect();
+    AREAS.contains(&area)
+        && (1..=2).contains(&rest.len())
+        && rest.iter().enumerate().all(|(k, p)| {
+            !p.is_empty()
+                && all(p, |c| {
+                    c.is_ascii_alphabetic()
+                        || c == '_'
+                        || (k == 0 && matches!(c, '+' | '-' | '0'..='9'))
+                })
+        })
+}
+
 fn is_identifier(s: &str) -> bool {
     s.chars()
         .next()
@@ -337,6 +373,13 @@ pub fn is_dotfile(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zones_and_quoted_assignments() {
+        assert!(is_iana_zone("Europe/Paris") && is_iana_zone("America/Argentina/Buenos_Aires"));
+        assert!(is_iana_zone("Etc/GMT+3") && !is_iana_zone("src/main") && !is_iana_zone("Europe/"));
+        assert!(is_named_assignment("gl=git log --oneline") && !is_named_assignment("a b=c"));
+    }
 
     #[test]
     fn shapes() {
