@@ -887,6 +887,8 @@ fn product_as_path(s: &super::schema::Slot, a: &Analysis, i: usize) -> bool {
     let m = &a.mentions[i];
     (slots::takes_cued_word(&s.ty) || matches!(s.ty.as_str(), "glob" | "ext"))
         && m.kind == Kind::Name
+        // A snake_case name ("node_modules") is a folder name, never a product.
+        && !m.text.contains('_')
         && a.words
             .iter()
             .any(|w| w.token == m.first && w.lower == m.text.to_lowercase())
@@ -1212,6 +1214,11 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'
                     && after.is_some_and(|p| s.cues.contains(&p) && place_cue(&p))
             });
             if let Some(i) = pick {
+                // A vocabulary word is still a word when ranking by value terms; the
+                // value-aware score (word_slots) credits it as a value instead.
+                if known(&a.words[i].canon) {
+                    guessed_words.insert(i);
+                }
                 used_words.insert(i);
                 word_slots.push((i, s.ty.clone()));
                 let tok = a.words[i].token;
@@ -1248,6 +1255,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'
                     // A guess: it fits loosely (no credit for type fit), but in the object
                     // position the word is explained.
                     guessed.insert(s.name.clone());
+                    guessed_words.insert(i);
                     used_words.insert(i);
                     let tok = a.words[i].token;
                     vals.insert(s.name.clone(), Bound::Words(a.tokens[tok].text.clone()));

@@ -1198,9 +1198,10 @@ impl<'a> Scanner<'a> {
         }
         // A known misspelling ("frist"), or a longer plain word one or two edits from a
         // known word ("insensitve"), is a typo, not a name; the word analysis corrects it.
-        // Short words are too often real names one edit from a word ("dist", "docs").
+        // Short words are too often real names one edit from a word ("dist", "docs", and
+        // "colors", one letter from "colon"; a swapped-letter typo is caught below).
         if self.lexicon.misspellings.contains_key(w)
-            || (w.len() >= 6 && self.lexicon.correct(w).is_some())
+            || (w.len() >= 7 && self.lexicon.correct(w).is_some())
         {
             return false;
         }

@@ -279,7 +279,16 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
                 "a" | "an" | "the" | "up" | "sure" | "it" | "some"
             )
         });
-        if phrase.is_none() && lexicon.is_product(&lower) && !tokens[i].is_quoted() && !as_verb {
+        // A snake_case name the recipes also use as a word ("node_modules", "__pycache__")
+        // is a folder or file name all the same: a value and a word at once, like a product.
+        let identifier = lower.contains('_')
+            && lower.chars().any(|c| c.is_alphabetic())
+            && lower.chars().all(|c| c.is_alphanumeric() || c == '_');
+        if phrase.is_none()
+            && (lexicon.is_product(&lower) || identifier)
+            && !tokens[i].is_quoted()
+            && !as_verb
+        {
             // A product name is a value and a word at once: "pid of postgres" binds it,
             // "connect to postgres" matches on it.
             terms.push(Kind::Name.symbol().to_string());
