@@ -428,8 +428,12 @@ pub fn propose(
         p.score.semantic = semantic_by_recipe.as_ref().map(|s| s[i]);
         p.score.final_score = score;
         p.confidence = calibrate(score);
-        if !out.iter().any(|o| o.command == p.command) {
-            out.push(p);
+        // Two recipes may render the same command: keep the better-scored one, whichever
+        // came first in the shortlist.
+        match out.iter_mut().find(|o| o.command == p.command) {
+            Some(o) if o.score.final_score < score => *o = p,
+            Some(_) => {}
+            None => out.push(p),
         }
     }
     out.sort_by(|x, y| y.score.final_score.total_cmp(&x.score.final_score));
@@ -1214,11 +1218,6 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'
                     && after.is_some_and(|p| s.cues.contains(&p) && place_cue(&p))
             });
             if let Some(i) = pick {
-                // A vocabulary word is still a word when ranking by value terms; the
-                // value-aware score (word_slots) credits it as a value instead.
-                if known(&a.words[i].canon) {
-                    guessed_words.insert(i);
-                }
                 used_words.insert(i);
                 word_slots.push((i, s.ty.clone()));
                 let tok = a.words[i].token;
@@ -1255,7 +1254,6 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'
                     // A guess: it fits loosely (no credit for type fit), but in the object
                     // position the word is explained.
                     guessed.insert(s.name.clone());
-                    guessed_words.insert(i);
                     used_words.insert(i);
                     let tok = a.words[i].token;
                     vals.insert(s.name.clone(), Bound::Words(a.tokens[tok].text.clone()));
