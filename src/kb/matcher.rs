@@ -492,6 +492,11 @@ struct Binding {
     guessed_words: HashSet<usize>,
     /// Values a typed command swallowed (`http://x` in "curl http://x").
     command_mentions: HashSet<usize>,
+    /// Left-over words a phrase slot soaked up as a run of several words ("error case
+    /// insensitve"), and those slots: such a run is no evidence of a value, so ranking
+    /// keeps its words as words.
+    phrase_words: HashSet<usize>,
+    phrase_slots: HashSet<String>,
     /// Slots filled with a word their cue pointed at ("database reports").
     cued_words: HashSet<String>,
     /// Bare words taken by position for slots of another kind (a folder, a pattern).
@@ -743,6 +748,7 @@ fn realise(
     let value_symbols: Vec<String> = b
         .vals
         .iter()
+        .filter(|(name, _)| !b.phrase_slots.contains(name.as_str()))
         .filter(|(_, v)| match v {
             Bound::Words(w) => !all_known(w),
             Bound::Command(_) => true,
@@ -756,7 +762,10 @@ fn realise(
         .values()
         .any(|v| matches!(v, Bound::Words(_) | Bound::Command(_)));
     let value_terms = any_words.then(|| {
-        let valued = |i: &usize| b.used_words.contains(i) && !b.guessed_words.contains(i);
+        // A run of words a phrase slot soaked up stays words.
+        let valued = |i: &usize| {
+            b.used_words.contains(i) && !b.guessed_words.contains(i) && !b.phrase_words.contains(i)
+        };
         a.words
             .iter()
             .enumerate()
@@ -1039,6 +1048,8 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'
     let mut guessed: HashSet<String> = HashSet::new();
     let mut guessed_words: HashSet<usize> = HashSet::new();
     let mut command_mentions: HashSet<usize> = HashSet::new();
+    let mut phrase_words: HashSet<usize> = HashSet::new();
+    let mut phrase_slots: HashSet<String> = HashSet::new();
     let before_binding = vals.clone();
     for s in r.slots.iter().filter(|s| s.ty == "cmdline") {
         let before = used.clone();
@@ -1188,6 +1199,10 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'
                         cued_words.insert(s.name.clone());
                     } else if span.iter().all(|&j| known(&a.words[j].canon)) {
                         guessed_words.extend(span.iter().copied());
+                    }
+                    if span.len() > 1 {
+                        phrase_words.extend(span.iter().copied());
+                        phrase_slots.insert(s.name.clone());
                     }
                     used_words.extend(span);
                     vals.insert(s.name.clone(), Bound::Words(text));
@@ -1358,6 +1373,8 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'
         guessed,
         guessed_words,
         command_mentions,
+        phrase_words,
+        phrase_slots,
         cued_words,
         loose_names,
         missing,
