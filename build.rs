@@ -33,7 +33,8 @@ fn main() {
         .expect("data/kb")
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml") && !p.ends_with("lexicon.toml"))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .filter(|p| !p.ends_with("lexicon.toml"))
         .collect();
     entries.sort();
     for path in entries {
@@ -71,4 +72,13 @@ fn main() {
     let safety = safety_data::generate(Path::new("data/safety"), Path::new("data/packages.toml"))
         .unwrap_or_else(|e| panic!("safety data error: {e}"));
     std::fs::write(out_dir.join("safety_data.rs"), safety).unwrap();
+    // The command dictionary for `caro explain` (not recipes).
+    convert("data/commands.toml", &out_dir.join("kb-commands.json"));
+}
+
+fn convert(source: &str, target: &Path) {
+    println!("cargo:rerun-if-changed={source}");
+    let text = std::fs::read_to_string(source).unwrap_or_else(|e| panic!("{source}: {e}"));
+    let value: toml::Value = toml::from_str(&text).unwrap_or_else(|e| panic!("{source}: {e}"));
+    std::fs::write(target, serde_json::to_string(&value).unwrap()).unwrap();
 }

@@ -14,6 +14,7 @@ pub mod context;
 pub mod encoder;
 pub mod engine;
 pub mod exit;
+pub mod explain;
 pub mod kb;
 pub mod log;
 pub mod nlu;

@@ -56,6 +56,9 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
     }
     lexicon.set_vocab(vocab);
 
+    // Cue problems that only cost matching quality: reported, not fatal.
+    let warnings = std::cell::RefCell::new(Vec::new());
+
     // Pass 2: recipes.
     let mut recipes = Vec::new();
     let mut phrasings = Vec::new();
@@ -84,6 +87,8 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
                 cues: s.cues.iter().map(|c| c.to_lowercase()).collect(),
                 default: s.default.clone(),
                 optional: s.optional,
+                suffixes: s.suffixes.clone(),
+                prefixes: s.prefixes.clone(),
             });
         }
         let run: BTreeMap<String, String> = match &src.run {
@@ -112,6 +117,11 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
         for m in &src.mods {
             for v in m.set.values() {
                 check_template(v, &names).map_err(|e| at(format!("mod value: {e}")))?;
+            }
+            if let Some(n) = m.needs.iter().find(|n| !names.contains(*n)) {
+                return Err(at(format!(
+                    "mod needs '{n}', which is not a slot or mod value"
+                )));
             }
             if m.when.is_empty() {
                 return Err(at("a mod needs at least one `when` cue".into()));
@@ -153,25 +163,50 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
                 terms: a.terms,
             });
         }
-        let cue_seq = |cue: &str| -> Vec<String> {
+        let cue_seq = |cue: &str| -> Result<Vec<String>, String> {
             let symbolic = replace_placeholders(cue, &src.slots);
-            nlu::analyze(&symbolic, &lexicon, true)
-                .sequence()
-                .into_iter()
-                .map(str::to_string)
-                .collect()
+            let a = nlu::analyze(&symbolic, &lexicon, true);
+            // A cue word that reads as a value ("passwd" is a file, ".bak" a dotfile) would
+            // match any value of that kind; cues name values only as `#path`, `#glob`, ….
+            // Flags are the exception: a cue "-i" matches the flag the user typed; so are
+            // product names, which are a word and a value on both sides alike.
+            if let Some(m) = a.mentions.iter().find(|m| {
+                !m.text.starts_with('#')
+                    && m.kind != nlu::Kind::Flag
+                    && !lexicon.is_product(&m.text.to_lowercase())
+            }) {
+                warnings.borrow_mut().push(format!(
+                    "{file}: recipe '{}': cue '{cue}': '{}' reads as a value ({}), so it \
+                     matches any such value; reword the cue, or write {} to mean any value",
+                    src.id,
+                    m.text,
+                    m.kind.symbol(),
+                    m.kind.symbol()
+                ));
+            }
+            Ok(a.sequence().into_iter().map(str::to_string).collect())
         };
-        let mods = src
-            .mods
-            .iter()
-            .map(|m| Mod {
-                when: m.when.iter().map(|c| cue_seq(c)).collect(),
-                unless: m.unless.iter().map(|c| cue_seq(c)).collect(),
+        let mut mods = Vec::new();
+        for m in &src.mods {
+            mods.push(Mod {
+                when: m
+                    .when
+                    .iter()
+                    .map(|c| cue_seq(c))
+                    .collect::<Result<_, _>>()
+                    .map_err(at)?,
+                unless: m
+                    .unless
+                    .iter()
+                    .map(|c| cue_seq(c))
+                    .collect::<Result<_, _>>()
+                    .map_err(at)?,
                 set: m.set.clone(),
                 explain: m.explain.clone(),
                 risk: m.risk.clone(),
-            })
-            .collect::<Vec<_>>();
+                needs: m.needs.clone(),
+            });
+        }
         for (k, m) in mods.iter().enumerate() {
             if m.when.iter().any(|w| w.is_empty()) {
                 return Err(at(format!("mod {k} has a cue that is only stopwords")));
@@ -261,6 +296,7 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
     }
 
     Ok(CompiledOut {
+        warnings: warnings.into_inner(),
         fingerprint: fingerprint(input),
         lexicon,
         terms,
@@ -368,4 +404,37 @@ pub fn check_template(t: &str, names: &BTreeSet<String>) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compile_one(recipe: &str) -> Result<CompiledOut, String> {
+        compile(&Input {
+            lexicon_toml: include_str!("../../data/kb/lexicon.toml"),
+            recipe_files: vec![("t.toml".into(), recipe.into())],
+        })
+    }
+
+    #[test]
+    fn a_cue_that_reads_as_a_value_is_reported() {
+        let recipe = |cue: &str| {
+            format!(
+                "[[recipe]]\nid = \"t.x\"\nsay = [\"show {{file}}\"]\nslots.file = {{ type = \"file\" }}\n\
+                 run = \"cat {{file}}{{[ {{f}}]}}\"\nexplain = \"x\"\n[[recipe.mod]]\nwhen = [\"{cue}\"]\nset.f = \"-n\"\n"
+            )
+        };
+        let warned = |cue: &str| compile_one(&recipe(cue)).unwrap().warnings;
+        let w = warned("keep a .bak");
+        assert!(
+            w.len() == 1 && w[0].contains("cue 'keep a .bak'") && w[0].contains("#path"),
+            "{w:?}"
+        );
+        assert!(warned("at once")[0].contains("#num"));
+        // Symbols are how a cue names any value on purpose; flags stand for themselves.
+        assert!(warned("copy #path").is_empty());
+        assert!(warned("line numbers").is_empty());
+        assert!(warned("-i").is_empty());
+    }
 }

@@ -16,7 +16,7 @@ use super::slots::{self, Fit, Target};
 use super::template;
 use super::Kb;
 use crate::context::{Context, Os, Shell};
-use crate::nlu::{Analysis, Mention};
+use crate::nlu::{Analysis, Kind, Mention};
 
 /// A rendered suggestion from one recipe.
 #[derive(Clone, Debug)]
@@ -31,6 +31,8 @@ pub struct Proposal {
     pub risk_hint: Option<String>,
     /// Score details for `--explain`/debugging and calibration.
     pub score: ScoreParts,
+    /// Request words used as values (word index, the symbol of the slot's type).
+    word_values: Vec<(usize, String)>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -41,6 +43,12 @@ pub struct ScoreParts {
     pub unexplained: f32,
     /// How well bound values fit their slots' types (1 = all primary kinds).
     pub fit: f32,
+    /// Values taken from words the knowledge base knows as ordinary words ("install" as
+    /// a container name): a sign the recipe misread the request.
+    pub vague: f32,
+    /// File types, sizes, ages and modes the request gives but the command ignores: the
+    /// recipe answers a different question ("delete every .log file" is not `rm -rf`).
+    pub ignored: f32,
     pub final_score: f32,
 }
 
@@ -64,17 +72,53 @@ fn allowed(kb: &Kb, i: usize, ctx: &Context) -> bool {
     kb.index.meta[i].allows(ctx.os.as_str(), ctx.shell.as_str())
 }
 
-/// Lexical score of every allowed recipe (0 for the others).
-pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
+/// Request term ids with their idf weights.
+fn term_weights<'t>(kb: &Kb, terms: impl Iterator<Item = &'t str>) -> HashMap<u32, f32> {
     let ix = &kb.index;
-    // Request term ids with their weights; symbols also credit related symbols.
     let mut weights: HashMap<u32, f32> = HashMap::new();
-    for t in &a.terms {
+    for t in terms {
         if let Some(id) = ix.term_id(t) {
             weights.insert(id, ix.idf[id as usize]);
         }
     }
+    weights
+}
+
+/// Lexical score of every allowed recipe (0 for the others).
+pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
+    let weights = term_weights(kb, a.terms.iter().map(String::as_str));
+    let mut best = best_cosines(kb, a, &weights, None);
+    for (i, b) in best.iter_mut().enumerate() {
+        if !allowed(kb, i, ctx) {
+            *b = 0.0;
+        }
+    }
+    best
+}
+
+/// Best cosine per recipe between weighted request terms and the phrasings (of one
+/// recipe, with `only`); symbols also credit related symbols.
+fn best_cosines(
+    kb: &Kb,
+    a: &Analysis,
+    weights: &HashMap<u32, f32>,
+    only: Option<usize>,
+) -> Vec<f32> {
+    let ix = &kb.index;
     let req_norm: f32 = weights.values().map(|w| w * w).sum::<f32>().sqrt();
+    // A product name ("install python") is a value and a word: for a phrasing that does
+    // not name it, its word is just the value ("install {pkg}"), matched by `#name`, so
+    // it does not count against that phrasing.
+    let products: Vec<(u32, f32)> = a
+        .words
+        .iter()
+        .filter(|w| a.mentions.iter().any(|m| m.first == w.token))
+        .filter_map(|w| ix.term_id(&w.canon))
+        .filter_map(|id| weights.get(&id).map(|&w| (id, w * w)))
+        .collect();
+    let name_symbol: Option<(u32, f32)> = ix
+        .term_id(crate::nlu::Kind::Name.symbol())
+        .and_then(|id| weights.get(&id).map(|&w| (id, w)));
     let mut related: HashMap<u32, f32> = HashMap::new();
     for &(x, y) in RELATED_SYMBOLS {
         for (have, other) in [(x, y), (y, x)] {
@@ -92,7 +136,7 @@ pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
         return best;
     }
     for p in &ix.phrasings {
-        if p.norm == 0.0 {
+        if p.norm == 0.0 || only.is_some_and(|r| r != p.recipe as usize) {
             continue;
         }
         let mut dot = 0.0;
@@ -103,26 +147,56 @@ pub fn lexical_scores(kb: &Kb, a: &Analysis, ctx: &Context) -> Vec<f32> {
                 words_shared |= !ix.terms[*t as usize].starts_with('#');
             } else if let Some(w) = related.get(t) {
                 // A value of a related kind ("x.txt" where the phrasing has a glob)
-                // counts for half.
-                dot += 0.5 * w * w;
+                // counts for half. The phrasing's side weighs its own term: a rare
+                // request symbol (`#commit`) must not outweigh a common one (`#name`).
+                dot += 0.5 * w * ix.idf[*t as usize];
             }
         }
         // Values alone never make a match: "asdf" must not become `touch asdf`.
         if !words_shared {
             continue;
         }
-        let cos = dot / (req_norm * p.norm);
+        let absent: f32 = products
+            .iter()
+            .filter(|(id, _)| !p.terms.contains(id))
+            .map(|(_, w2)| w2)
+            .sum();
+        // And the other way round: a phrasing that names the product ("connect to
+        // postgres") has matched the value its `#name` stands for.
+        if let Some((nid, nw)) = name_symbol {
+            if !p.terms.contains(&nid) && products.iter().any(|(id, _)| p.terms.contains(id)) {
+                dot += nw * nw;
+            }
+        }
+        // Only half: the name still says what the request is about.
+        let norm = (req_norm * req_norm - 0.5 * absent).max(0.0).sqrt();
+        if norm == 0.0 {
+            continue;
+        }
+        let cos = dot / (norm * p.norm);
         let slot = &mut best[p.recipe as usize];
         if cos > *slot {
             *slot = cos;
         }
     }
-    for (i, b) in best.iter_mut().enumerate() {
-        if !allowed(kb, i, ctx) {
-            *b = 0.0;
-        }
-    }
     best
+}
+
+/// Recipe `i`'s lexical score once the request's words that became values also count as
+/// values: in "grep warn or error", `error` is the pattern the phrasing's `{b}` stands for.
+fn value_aware_lexical(kb: &Kb, a: &Analysis, i: usize, word_values: &[(usize, String)]) -> f32 {
+    // Each such value is one word its cue marked: it reads as the value, not as the word.
+    let valued: HashSet<usize> = word_values.iter().map(|(w, _)| *w).collect();
+    let terms = a
+        .words
+        .iter()
+        .enumerate()
+        .filter(|(k, w)| !w.stop && !valued.contains(k))
+        .map(|(_, w)| w.canon.as_str())
+        .chain(a.mentions.iter().map(|m| m.kind.symbol()))
+        .chain(word_values.iter().map(|(_, sym)| sym.as_str()));
+    let weights = term_weights(kb, terms);
+    best_cosines(kb, a, &weights, Some(i))[i]
 }
 
 /// Symbols that stand for overlapping kinds of value.
@@ -139,6 +213,8 @@ const RELATED_SYMBOLS: &[(&str, &str)] = &[
     ("#version", "#name"),
     ("#var", "#name"),
     ("#str", "#path"),
+    // A number is often the text to look for ("grep 404", "replace 8080 with 9090").
+    ("#num", "#str"),
 ];
 
 /// Rank, bind and render: up to `limit` proposals, best first.
@@ -180,12 +256,21 @@ pub fn propose(
     let mut out: Vec<Proposal> = Vec::new();
     for (i, blended) in order {
         let r = kb.recipe(i);
-        let Some(mut p) = realise(r, a, ctx, target) else {
+        let Some(mut p) = realise(r, a, ctx, target, &kb.index.lexicon) else {
             continue;
         };
+        let mut blended = blended;
+        if !p.word_values.is_empty() {
+            let lex = value_aware_lexical(kb, a, i, &p.word_values);
+            if lex > lexical[i] {
+                blended = blend(lex, semantic_by_recipe.as_ref().map(|s| s[i]));
+            }
+        }
         let coverage = p.score.coverage;
         let unexplained = p.score.unexplained;
-        let mut score = blended + 0.12 * coverage - 0.25 * unexplained + 0.06 * p.score.fit;
+        let mut score = blended + 0.12 * coverage - 0.25 * unexplained + 0.06 * p.score.fit
+            - 0.1 * p.score.vague
+            - 0.1 * p.score.ignored.min(2.0);
         if !r.avoid.is_empty() && a.words.iter().any(|w| r.avoid.contains(&w.canon)) {
             score -= 0.2;
         }
@@ -253,6 +338,12 @@ struct Binding {
     vals: HashMap<String, Bound>,
     used_mentions: HashSet<usize>,
     used_words: HashSet<usize>,
+    /// Each word a cue marked as a value, with the type of the slot it went to.
+    word_slots: Vec<(usize, String)>,
+    /// Slots filled with a last-resort guess.
+    guessed: HashSet<String>,
+    /// Slots filled with a word their cue pointed at ("database reports").
+    cued_words: HashSet<String>,
     missing: Vec<String>,
 }
 
@@ -290,7 +381,13 @@ fn active_mods<'r>(r: &'r Recipe, seq: &[&str]) -> Vec<&'r Mod> {
 }
 
 /// Bind, render and score one recipe.
-fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Proposal> {
+fn realise(
+    r: &Recipe,
+    a: &Analysis,
+    ctx: &Context,
+    target: Target,
+    lexicon: &crate::nlu::Lexicon,
+) -> Option<Proposal> {
     let seq = a.sequence();
     let mods = active_mods(r, &seq);
     let mod_words: HashSet<&str> = mods
@@ -307,6 +404,26 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
                 .or_insert_with(|| Bound::Raw(v.clone()));
         }
     }
+    // A required value nobody supplied: the command would be incomplete, whatever the
+    // template's optional groups make of it. Likewise a modifier that needs a value.
+    if b.missing.iter().any(|name| !vals.contains_key(name)) {
+        return None;
+    }
+    // A slot's own default does not count: the request (or a modifier) must give it.
+    let given = |n: &String| match vals.get(n) {
+        Some(Bound::Raw(v)) => !r
+            .slots
+            .iter()
+            .any(|s| &s.name == n && s.default.as_ref() == Some(v)),
+        Some(_) => true,
+        None => false,
+    };
+    if mods
+        .iter()
+        .any(|m| !m.needs.is_empty() && !m.needs.iter().any(given))
+    {
+        return None;
+    }
     let template = select_template(r, target.os, target.shell)?;
     let slot_type: HashMap<&str, &str> = r
         .slots
@@ -314,7 +431,18 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
         .map(|s| (s.name.as_str(), s.ty.as_str()))
         .collect();
 
-    let command = render_with(template, &vals, &slot_type, a, target, 0).ok()?;
+    let mut printed = Vec::new();
+    let command = render_traced(
+        template,
+        &vals,
+        &slot_type,
+        a,
+        target,
+        0,
+        &RawTraces::default(),
+        &mut printed,
+    )
+    .ok()?;
     let command = tidy(&command);
     if command.is_empty() {
         return None;
@@ -330,12 +458,45 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
         }
     }
 
-    // Coverage: share of the request's values the recipe used.
-    let meaningful: Vec<usize> = (0..a.mentions.len()).collect();
+    // Coverage: share of the request's values that reach the command (a product name the
+    // recipe has as a word counts as neither; a value an active modifier's cue names, `-f`
+    // for "follow", is used by that modifier; a value bound to a slot whose part of the
+    // template was dropped was not used).
+    let dropped: HashSet<usize> = b
+        .vals
+        .iter()
+        .filter_map(|(name, v)| match v {
+            Bound::Mention(i) if !printed.contains(name) => Some(*i),
+            _ => None,
+        })
+        .collect();
+    let meaningful: Vec<usize> = (0..a.mentions.len())
+        .filter(|&i| !own_word(r, a, i))
+        .filter(|&i| !mod_words.contains(a.mentions[i].kind.symbol()))
+        .collect();
+    let ignored = meaningful
+        .iter()
+        .filter(|i| !b.used_mentions.contains(i) || dropped.contains(i))
+        .filter(|&&i| {
+            let m = &a.mentions[i];
+            // A bare plural ("logs", "images") is as often a noun as a file type; a path
+            // other than here or home is specific.
+            matches!(
+                m.kind,
+                Kind::Glob | Kind::Size | Kind::Duration | Kind::Mode
+            ) || (m.kind == Kind::Ext && (m.text.starts_with('.') || m.text.contains(' ')))
+                || (matches!(m.kind, Kind::Path | Kind::File)
+                    && !matches!(m.text.as_str(), "." | "~" | ".." | "/"))
+        })
+        .count() as f32;
     let coverage = if meaningful.is_empty() {
         1.0
     } else {
-        b.used_mentions.len() as f32 / meaningful.len() as f32
+        meaningful
+            .iter()
+            .filter(|i| b.used_mentions.contains(i) && !dropped.contains(i))
+            .count() as f32
+            / meaningful.len() as f32
     };
     // Unexplained: content words neither in the recipe's phrasings, nor in an active
     // modifier's cue, nor used as a value.
@@ -345,6 +506,12 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
         .enumerate()
         .filter(|(_, w)| !w.stop)
         .collect();
+    // Words inside a value the recipe used (a product name) are explained by it.
+    let used_tokens: HashSet<usize> = b
+        .used_mentions
+        .iter()
+        .flat_map(|&i| a.mentions[i].first..=a.mentions[i].last)
+        .collect();
     let unexplained = if content.is_empty() {
         0.0
     } else {
@@ -352,6 +519,7 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
             .iter()
             .filter(|(i, w)| {
                 r.vocab.binary_search(&w.canon).is_err()
+                    && !used_tokens.contains(&w.token)
                     && !mod_words.contains(w.canon.as_str())
                     && !b.used_words.contains(i)
             })
@@ -373,7 +541,6 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
         }
     }
     let _ = ctx;
-    let _ = &b.missing;
     let fits: Vec<f32> = b
         .vals
         .iter()
@@ -386,6 +553,7 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
                     0.4
                 })
             }
+            Bound::Words(_) if b.guessed.contains(name) => Some(0.0),
             Bound::Words(_) => Some(0.5),
             Bound::Raw(_) => None,
         })
@@ -395,6 +563,16 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
     } else {
         fits.iter().sum::<f32>() / fits.len() as f32
     };
+    let vague = b
+        .vals
+        .iter()
+        .filter(|(name, v)| match v {
+            Bound::Words(w) if !b.cued_words.contains(name.as_str()) => w
+                .split_whitespace()
+                .all(|x| lexicon.knows(&lexicon.canonical(&x.to_lowercase()))),
+            _ => false,
+        })
+        .count() as f32;
     Some(Proposal {
         recipe: r.id.clone(),
         command,
@@ -406,8 +584,17 @@ fn realise(r: &Recipe, a: &Analysis, ctx: &Context, target: Target) -> Option<Pr
             coverage,
             unexplained,
             fit,
+            vague,
+            ignored,
             ..Default::default()
         },
+        word_values: b
+            .word_slots
+            .iter()
+            .filter_map(|(w, ty)| {
+                super::schema::slot_type(ty).map(|(sym, _)| (*w, sym.to_string()))
+            })
+            .collect(),
     })
 }
 
@@ -480,31 +667,86 @@ pub fn select_template(r: &Recipe, os: Os, shell: Shell) -> Option<&str> {
         .find_map(|k| r.run.get(k).map(String::as_str))
 }
 
+/// Whether mention `i` is a product name ("docker", "nginx"): a value and a word at once,
+/// but never a path or a file pattern ("logs from nginx" is no folder).
+fn product_as_path(s: &super::schema::Slot, a: &Analysis, i: usize) -> bool {
+    let m = &a.mentions[i];
+    (slots::takes_cued_word(&s.ty) || matches!(s.ty.as_str(), "glob" | "ext"))
+        && m.kind == Kind::Name
+        && a.words
+            .iter()
+            .any(|w| w.token == m.first && w.lower == m.text.to_lowercase())
+}
+
+/// How well mention `m` fits slot `s`: its type, and its suffix filter if any.
+fn slot_fit(s: &super::schema::Slot, m: &Mention) -> Fit {
+    if !s.accepts(&m.text) {
+        return Fit::No;
+    }
+    slots::fit(&s.ty, m.kind)
+}
+
+/// Whether mention `i` is a product name ("postgres") that this recipe uses as a word
+/// ("connect to postgres database {db}"): then it is the recipe's subject, not a value.
+fn own_word(r: &Recipe, a: &Analysis, i: usize) -> bool {
+    let m = &a.mentions[i];
+    a.words
+        .iter()
+        .any(|w| w.token == m.first && r.vocab.binary_search(&w.canon).is_ok())
+}
+
 /// Bind mentions and left-over words to slots: cued values first, then by position.
 fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
     let mut vals: HashMap<String, Bound> = HashMap::new();
-    let mut used: HashSet<usize> = HashSet::new();
+    // A product name the recipe itself talks about is never a value.
+    let mut used: HashSet<usize> = (0..a.mentions.len())
+        .filter(|&i| own_word(r, a, i))
+        .collect();
+    let own: HashSet<usize> = used.clone();
     let mut missing = Vec::new();
 
-    // Pass 1: slots with cues take mentions their cues point at.
+    // Pass 1: slots with cues take mentions their cues point at. A mention that fits this
+    // slot only loosely is left for another slot it fits properly ("excluding *.min.js"
+    // is a file pattern to skip, not a directory to skip).
+    // (Which cue marks a value more strongly is left to slot order: verbs never cue the
+    // value before them, so "under backend change print" gives `backend` to "under".)
+    let fits_better_elsewhere = |i: usize, me: &super::schema::Slot| -> bool {
+        let m = &a.mentions[i];
+        slot_fit(me, m) == Fit::Fallback
+            && r.slots.iter().any(|o| {
+                o.name != me.name
+                    && slot_fit(o, m) == Fit::Primary
+                    && (o.cues.is_empty() || m.cued_by(&o.cues))
+            })
+    };
+    // Values held by optional slots, which a starving required slot may take back.
+    let mut lent: Vec<(&str, usize)> = Vec::new();
     for s in r.slots.iter().filter(|s| !s.cues.is_empty()) {
         let pick = (0..a.mentions.len())
             .filter(|i| !used.contains(i))
-            .filter(|&i| slots::fit(&s.ty, a.mentions[i].kind) != Fit::No)
+            .filter(|&i| slot_fit(s, &a.mentions[i]) != Fit::No)
+            .filter(|&i| !product_as_path(s, a, i))
             .filter(|&i| a.mentions[i].cued_by(&s.cues))
-            .max_by_key(|&i| (slots::fit(&s.ty, a.mentions[i].kind), std::cmp::Reverse(i)));
+            .filter(|&i| !fits_better_elsewhere(i, s))
+            .max_by_key(|&i| (slot_fit(s, &a.mentions[i]), std::cmp::Reverse(i)));
         if let Some(i) = pick {
             used.insert(i);
             vals.insert(s.name.clone(), Bound::Mention(i));
+            if s.optional {
+                lent.push((s.name.as_str(), i));
+            }
         }
     }
-    // A mention cued for some other slot of this recipe should not be taken by position.
-    let cued_elsewhere = |i: usize, me: &str| -> bool {
+    // A mention cued for some other slot of this recipe should not be taken by position,
+    // unless it fits this slot better than that one.
+    let cued_elsewhere = |i: usize, me: &super::schema::Slot| -> bool {
+        let m = &a.mentions[i];
         r.slots.iter().any(|s| {
-            s.name != me
+            s.name != me.name
                 && !s.cues.is_empty()
-                && slots::fit(&s.ty, a.mentions[i].kind) != Fit::No
-                && a.mentions[i].cued_by(&s.cues)
+                && slot_fit(s, m) != Fit::No
+                && slot_fit(s, m) >= slot_fit(me, m)
+                && m.cued_by(&s.cues)
         })
     };
     // Pass 2: remaining slots by position: required slots first, then slots with a
@@ -512,29 +754,36 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
     // values their cues mark (pass 1): they are extras the user has to ask for.
     let rank = |s: &&super::schema::Slot| match (s.default.is_some(), s.optional) {
         (false, false) => 0,
-        (true, _) => 1,
-        (false, true) => 2,
+        (false, true) => 1,
+        (true, _) => 2,
     };
+    // Values that fit a slot properly are handed out before loose fits, so a file pattern
+    // goes to the pattern slot rather than to a directory slot that merely tolerates it.
     let mut positional: Vec<&super::schema::Slot> =
         r.slots.iter().filter(|s| !s.cue_only()).collect();
     positional.sort_by_key(|s| rank(s));
-    for s in positional {
-        if vals.contains_key(&s.name) {
-            continue;
-        }
-        let mut pick = None;
-        for want in [Fit::Primary, Fit::Fallback] {
-            pick = (0..a.mentions.len())
-                .filter(|i| !used.contains(i))
-                .filter(|&i| slots::fit(&s.ty, a.mentions[i].kind) == want)
-                .find(|&i| !cued_elsewhere(i, &s.name));
-            if pick.is_some() {
-                break;
+    for want in [Fit::Primary, Fit::Fallback] {
+        for s in &positional {
+            if vals.contains_key(&s.name) {
+                continue;
             }
-        }
-        if let Some(i) = pick {
-            used.insert(i);
-            vals.insert(s.name.clone(), Bound::Mention(i));
+            // A slot with a default (a place to search, a count) takes quoted text only
+            // when a cue marks it: "grep for 'x'" gives no directory 'x'.
+            // Nor does a product name become a path by position ("how much space is
+            // docker taking up" is not `du -sh docker`).
+            let pick = (0..a.mentions.len())
+                .filter(|i| !used.contains(i))
+                .filter(|&i| slot_fit(s, &a.mentions[i]) == want)
+                .filter(|&i| s.default.is_none() || a.mentions[i].kind != Kind::Quoted)
+                .filter(|&i| !product_as_path(s, a, i))
+                .find(|&i| !cued_elsewhere(i, s));
+            if let Some(i) = pick {
+                used.insert(i);
+                vals.insert(s.name.clone(), Bound::Mention(i));
+                if rank(s) > 0 {
+                    lent.push((s.name.as_str(), i));
+                }
+            }
         }
     }
     // Pass 3: left-over words for name-like slots, then defaults.
@@ -551,23 +800,94 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
         .map(|(i, _)| i)
         .collect();
     let mut used_words: HashSet<usize> = HashSet::new();
+    let mut word_slots: Vec<(usize, String)> = Vec::new();
+    let mut guessed: HashSet<String> = HashSet::new();
+    let mut cued_words: HashSet<String> = HashSet::new();
     for s in &r.slots {
         if vals.contains_key(&s.name) {
             continue;
         }
-        if slots::takes_words(&s.ty) && !s.cue_only() {
-            let free: Vec<usize> = leftovers
+        if slots::takes_words(&s.ty) && !s.cues.is_empty() && !slots::takes_phrase(&s.ty) {
+            // A slot with cues takes the left-over word its cue marks: right after the cue
+            // ("as admin", "with feature derive", "status of api"), or right before a kind
+            // word ("the logs table"). Phrase slots take their run of words below.
+            let is_cue = |t: usize| {
+                s.cues
+                    .iter()
+                    .any(|c| a.tokens[t].text.eq_ignore_ascii_case(c))
+            };
+            let cued = leftovers.iter().copied().find(|&i| {
+                !used_words.contains(&i) && s.accepts(&a.tokens[a.words[i].token].text) && {
+                    let t = a.words[i].token;
+                    let mut before = t;
+                    // Skip articles and flags: "the logs of the api", "logs -f api".
+                    while before > 0
+                        && (matches!(
+                            a.tokens[before - 1].text.to_ascii_lowercase().as_str(),
+                            "the" | "a" | "an"
+                        ) || a.tokens[before - 1].text.starts_with('-'))
+                    {
+                        before -= 1;
+                    }
+                    (before > 0 && is_cue(before - 1))
+                        || (t + 1 < a.tokens.len()
+                            && is_cue(t + 1)
+                            && crate::nlu::extract::KIND_WORDS
+                                .contains(&a.tokens[t + 1].text.to_ascii_lowercase().as_str()))
+                }
+            });
+            if let Some(i) = cued {
+                used_words.insert(i);
+                cued_words.insert(s.name.clone());
+                vals.insert(
+                    s.name.clone(),
+                    Bound::Words(a.tokens[a.words[i].token].text.clone()),
+                );
+                continue;
+            }
+        }
+        if slots::takes_words(&s.ty) {
+            // Words right after one of the slot's cues come first ("whose kind is cat":
+            // `kind` for "whose", `cat` for "is"). A slot the user has to ask for
+            // (optional, with cues) takes only those: "warn or error" fills an "or" slot.
+            let cued_word = |i: &usize| {
+                let tok = a.words[*i].token;
+                tok > 0 && s.cues.contains(&a.tokens[tok - 1].text.to_lowercase())
+            };
+            let mut free: Vec<usize> = leftovers
                 .iter()
                 .copied()
                 .filter(|i| !used_words.contains(i))
+                .filter(|i| !s.cue_only() || cued_word(i))
                 .collect();
+            if let Some(k) = free.iter().position(cued_word) {
+                free.drain(..k);
+            }
             if let Some(&first) = free.first() {
                 let mut span = vec![first];
                 if slots::takes_phrase(&s.ty) {
-                    // Extend over consecutive tokens (left-over or stopwords in between).
+                    // Extend over consecutive tokens (left-over or stopwords in between),
+                    // but not across a word that cues another slot: in "warn or error",
+                    // "or" starts the next value.
+                    let other_cues: HashSet<&str> = r
+                        .slots
+                        .iter()
+                        .filter(|o| o.name != s.name)
+                        .flat_map(|o| o.cues.iter().map(String::as_str))
+                        .collect();
+                    // Only stopwords may sit inside a phrase value ("out of memory"), never
+                    // a word the recipe itself uses ("in app change print to log").
+                    let cue_between = |from: usize, to: usize| {
+                        (from + 1..to).any(|t| {
+                            let w = a.tokens[t].text.to_lowercase();
+                            other_cues.contains(w.as_str())
+                                || a.words.iter().any(|x| x.token == t && !x.stop)
+                        })
+                    };
                     let mut last_tok = a.words[first].token;
                     for &j in &free[1..] {
-                        if a.words[j].token <= last_tok + 2 {
+                        let tok = a.words[j].token;
+                        if tok <= last_tok + 2 && !cue_between(last_tok, tok) {
                             span.push(j);
                             last_tok = a.words[j].token;
                         } else {
@@ -582,9 +902,83 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
                     .map(|t| t.text.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                used_words.extend(span);
-                vals.insert(s.name.clone(), Bound::Words(text));
+                // Words pass the slot's filters like any value ("grep" is no device).
+                if s.accepts(&text) {
+                    // Only a value its cue marks counts as a value for ranking ("or error");
+                    // words a slot merely soaked up do not make the recipe look better.
+                    if cued_word(&span[0]) && span.len() == 1 {
+                        word_slots.extend(span.iter().map(|&j| (j, s.ty.clone())));
+                    }
+                    used_words.extend(span);
+                    vals.insert(s.name.clone(), Bound::Words(text));
+                    continue;
+                }
+            }
+        }
+        if slots::takes_cued_word(&s.ty) {
+            // A plain word right after one of the slot's cues names a path ("zip up
+            // project", "under core") even when it is also an English word; elsewhere a
+            // stray word never becomes a path.
+            // After "called"/"named" even a stopword is the name ("a folder called out").
+            let pick = (0..a.words.len()).find(|&i| {
+                let w = &a.words[i];
+                let text = a.tokens[w.token].text.to_lowercase();
+                let after = preceding_word(a, w.token);
+                let naming = after
+                    .as_deref()
+                    .is_some_and(|p| matches!(p, "called" | "named"));
+                (leftovers.contains(&i) || (naming && w.stop))
+                    && !used_words.contains(&i)
+                    && !s.cues.contains(&text)
+                    && text
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+                    && text.chars().any(|c| c.is_alphabetic())
+                    && s.accepts(&text)
+                    && after.is_some_and(|p| s.cues.contains(&p) && place_cue(&p))
+            });
+            if let Some(i) = pick {
+                used_words.insert(i);
+                word_slots.push((i, s.ty.clone()));
+                let tok = a.words[i].token;
+                vals.insert(s.name.clone(), Bound::Words(a.tokens[tok].text.clone()));
                 continue;
+            }
+            // Last resort for a path the command cannot do without: a left-over word that
+            // looks like a name ("mkdir build", where "build" is also an English word).
+            // Never for optional slots, so a stray word never adds a path to a command.
+            if !s.optional && s.default.is_none() {
+                // Only in the object position: right after one of the recipe's own words
+                // ("mkdir build", "the directory build") and before nothing or a stopword.
+                let word_at = |t: usize| a.words.iter().find(|w| w.token == t);
+                let pick = leftovers.iter().copied().find(|&i| {
+                    let w = &a.words[i];
+                    let text = &a.tokens[w.token].text;
+                    let after_own_word = w.token > 0
+                        && word_at(w.token - 1)
+                            .is_some_and(|p| !p.stop && r.vocab.binary_search(&p.canon).is_ok());
+                    let then_nothing = word_at(w.token + 1).is_none_or(|n| n.stop)
+                        && a.mentions.iter().all(|m| m.first != w.token + 1);
+                    !used_words.contains(&i)
+                        && after_own_word
+                        && then_nothing
+                        && !s.cues.contains(&text.to_lowercase())
+                        && w.lower == text.to_lowercase()
+                        && text.len() > 1
+                        && text
+                            .chars()
+                            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+                        && s.accepts(text)
+                });
+                if let Some(i) = pick {
+                    // A guess: it fits loosely (no credit for type fit), but in the object
+                    // position the word is explained.
+                    guessed.insert(s.name.clone());
+                    used_words.insert(i);
+                    let tok = a.words[i].token;
+                    vals.insert(s.name.clone(), Bound::Words(a.tokens[tok].text.clone()));
+                    continue;
+                }
             }
         }
         match &s.default {
@@ -595,21 +989,160 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>) -> Binding {
             None => {}
         }
     }
+    extend_command_args(r, a, &mut vals, &mut used);
+    for i in &own {
+        used.remove(i);
+    }
+    // A required slot never starves while an optional one holds a value it could take.
+    missing.retain(|name| {
+        let Some(s) = r.slots.iter().find(|s| &s.name == name) else {
+            return true;
+        };
+        let donor = lent
+            .iter()
+            .position(|&(_, i)| slot_fit(s, &a.mentions[i]) != Fit::No);
+        match donor {
+            Some(k) => {
+                let (owner, i) = lent.remove(k);
+                vals.remove(owner);
+                // The lender falls back to its default, if it has one.
+                if let Some(d) = r
+                    .slots
+                    .iter()
+                    .find(|o| o.name == owner)
+                    .and_then(|o| o.default.clone())
+                {
+                    vals.insert(owner.to_string(), Bound::Raw(d));
+                }
+                vals.insert(s.name.clone(), Bound::Mention(i));
+                false
+            }
+            None => true,
+        }
+    });
     Binding {
         vals,
         used_mentions: used,
         used_words,
+        word_slots,
+        guessed,
+        cued_words,
         missing,
     }
 }
 
-fn render_with(
+/// A command slot keeps the arguments typed right after it: in "rerun df -h every 10
+/// seconds" the command is `df -h`, not `df`. Adjacent values nothing else took (flags,
+/// numbers, paths) join the command.
+fn extend_command_args(
+    r: &Recipe,
+    a: &Analysis,
+    vals: &mut HashMap<String, Bound>,
+    used: &mut HashSet<usize>,
+) {
+    use crate::nlu::Kind;
+    for s in r.slots.iter().filter(|s| s.ty == "cmd") {
+        let (first_tok, mut last_tok) = match vals.get(&s.name) {
+            Some(Bound::Mention(i)) => (a.mentions[*i].first, a.mentions[*i].last),
+            Some(Bound::Words(w)) => {
+                // Recover the token span of a words-fill from its text.
+                let n = w.split_whitespace().count();
+                match (0..a.tokens.len()).find(|&t| {
+                    t + n <= a.tokens.len()
+                        && a.tokens[t..t + n]
+                            .iter()
+                            .map(|x| x.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            == *w
+                }) {
+                    Some(t) => (t, t + n - 1),
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        let start_last = last_tok;
+        loop {
+            let next = (0..a.mentions.len()).find(|&i| {
+                !used.contains(&i)
+                    && a.mentions[i].first == last_tok + 1
+                    && matches!(
+                        a.mentions[i].kind,
+                        Kind::Flag | Kind::Number | Kind::Path | Kind::File | Kind::Glob
+                    )
+            });
+            match next {
+                Some(i) => {
+                    used.insert(i);
+                    last_tok = a.mentions[i].last;
+                }
+                None => break,
+            }
+        }
+        if last_tok != start_last {
+            let text = a.tokens[first_tok..=last_tok]
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            vals.insert(s.name.clone(), Bound::Words(text));
+        }
+    }
+}
+
+/// Cues that put a location after them ("in", "under", "called"), unlike verbs and
+/// negations ("without clobbering" is no folder).
+fn place_cue(w: &str) -> bool {
+    matches!(
+        w,
+        "in" | "into"
+            | "to"
+            | "from"
+            | "under"
+            | "inside"
+            | "within"
+            | "below"
+            | "beneath"
+            | "onto"
+            | "of"
+            | "up"
+            | "called"
+            | "named"
+            | "folder"
+            | "directory"
+            | "dir"
+    )
+}
+
+/// The lower-case word before token `tok`, skipping articles ("in the app" → "in").
+fn preceding_word(a: &Analysis, tok: usize) -> Option<String> {
+    (0..tok)
+        .rev()
+        .map(|t| a.tokens[t].text.to_lowercase())
+        .find(|w| {
+            !matches!(
+                w.as_str(),
+                "the" | "a" | "an" | "my" | "our" | "your" | "all" | "every" | "each"
+            )
+        })
+}
+
+/// Names whose values a raw (modifier) value printed, per name of that raw value.
+type RawTraces = std::cell::RefCell<HashMap<String, Vec<String>>>;
+
+/// Render, collecting in `printed` every name whose value reached the output, including
+/// the slots a modifier's value printed ("-exec mv {} {dest}" prints `dest`).
+#[allow(clippy::too_many_arguments)]
+fn render_traced(
     t: &str,
     vals: &HashMap<String, Bound>,
     types: &HashMap<&str, &str>,
     a: &Analysis,
     target: Target,
     depth: usize,
+    traces: &RawTraces,
+    printed: &mut Vec<String>,
 ) -> Result<String, String> {
     let mut resolve = |name: &str, fmt: Option<&str>| -> Option<String> {
         let ty = types.get(name).copied().unwrap_or("name");
@@ -617,12 +1150,29 @@ fn render_with(
             Bound::Mention(i) => slots::render_mention(ty, fmt, &a.mentions[*i], target),
             Bound::Words(w) => slots::render_words(ty, fmt, w, target),
             Bound::Raw(raw) if depth < 4 => {
-                render_with(raw, vals, types, a, target, depth + 1).ok()
+                let mut inner = Vec::new();
+                let out = render_traced(raw, vals, types, a, target, depth + 1, traces, &mut inner)
+                    .ok()?;
+                traces.borrow_mut().insert(name.to_string(), inner);
+                Some(out)
             }
             Bound::Raw(_) => None,
         }
     };
-    template::render(t, &mut resolve)
+    let out = template::render_traced(t, &mut resolve, printed)?;
+    // Names printed through a printed raw value were printed too.
+    let mut k = 0;
+    while k < printed.len() {
+        if let Some(inner) = traces.borrow().get(&printed[k]) {
+            for n in inner {
+                if !printed.contains(n) {
+                    printed.push(n.clone());
+                }
+            }
+        }
+        k += 1;
+    }
+    Ok(out)
 }
 
 /// Render an explanation: values as the user typed them, not shell-quoted.
@@ -672,6 +1222,242 @@ mod tests {
         ));
         assert!(cue_matches(&["not", "recursive"], &v("not recursive")));
         assert!(!cue_matches(&["recursive", "not"], &v("not recursive")));
+    }
+
+    /// The top command for `request` from a knowledge base of just `recipes`.
+    fn top(recipes: &str, request: &str) -> Option<String> {
+        use crate::context::{Context, EnvView, Os, Shell};
+        let input = super::super::compile::Input {
+            lexicon_toml: include_str!("../../data/kb/lexicon.toml"),
+            recipe_files: vec![("test.toml".into(), recipes.into())],
+        };
+        let out = super::super::compile::compile(&input).unwrap();
+        let json: &'static str = Box::leak(serde_json::to_string(&out).unwrap().into_boxed_str());
+        let kb = super::super::Kb::from_json(json);
+        let a = crate::nlu::analyze(request, &kb.index.lexicon, false);
+        let env = EnvView::from_pairs([("PATH", "/usr/bin:/bin")]);
+        let ctx = Context::with_env(env, Some(Os::Linux), Some(Shell::Bash));
+        propose(&kb, &a, &ctx, None, 1)
+            .into_iter()
+            .next()
+            .map(|p| p.command)
+    }
+
+    const GREP: &str = r#"
+[[recipe]]
+id = "grep.tree"
+say = ["search for {pattern} in {dir} except {skipdir} and {skipglob}"]
+slots.pattern = { type = "pattern", cues = ["for"] }
+slots.dir = { type = "dir", cues = ["in"], default = "." }
+slots.skipdir = { type = "path", cues = ["excluding", "except"], optional = true }
+slots.skipglob = { type = "glob", cues = ["excluding", "except"], optional = true }
+run = "grep -rn {pattern}{[ --exclude={skipglob}]}{[ --exclude-dir={skipdir}]} {dir}"
+explain = "search"
+
+[[recipe]]
+id = "grep.either"
+say = ["grep {a} or {b} in {file}"]
+slots.a = { type = "pattern", cues = ["grep"] }
+slots.b = { type = "pattern", cues = ["or"], optional = true }
+slots.file = { type = "file", cues = ["in"] }
+run = "grep -E '{a:re}|{b:re}' {file}"
+explain = "either"
+"#;
+
+    #[test]
+    fn a_cued_value_goes_to_the_slot_it_fits_best() {
+        // Both skip slots are cued by "excluding"; a glob fits the directory slot only
+        // loosely, so it goes to the glob slot even though the directory slot comes first.
+        assert_eq!(
+            top(GREP, "search for foo in src excluding node_modules").as_deref(),
+            Some("grep -rn foo --exclude-dir=node_modules src")
+        );
+        assert_eq!(
+            top(GREP, "search for foo in src excluding *.min.js").as_deref(),
+            Some("grep -rn foo --exclude='*.min.js' src")
+        );
+    }
+
+    #[test]
+    fn an_optional_cued_slot_takes_words_only_after_its_cue() {
+        // "bright" and "dark" are plain words here (in the phrasing vocabulary), not names.
+        let kb = format!("{GREP}\n[[recipe]]\nid = \"x\"\nsay = [\"bright dark colour palette theme settings\"]\nrun = \"true\"\nexplain = \"x\"\n");
+        assert_eq!(
+            top(&kb, "grep bright or dark in notes.txt").as_deref(),
+            Some("grep -E 'bright|dark' notes.txt")
+        );
+        // Without the cue there is nothing for the "or" slot, so the recipe cannot render.
+        assert_ne!(
+            top(&kb, "grep bright dark in notes.txt").as_deref(),
+            Some("grep -E 'bright|dark' notes.txt")
+        );
+    }
+
+    #[test]
+    fn a_phrase_value_stops_at_another_slots_cue() {
+        let recipes = r#"
+[[recipe]]
+id = "sed.sub"
+say = ["replace {old} with {new} in {file}"]
+slots.old = { type = "text", cues = ["replace"] }
+slots.new = { type = "text", cues = ["with"] }
+slots.file = { type = "file", cues = ["in"] }
+run = "sed 's/{old:sed}/{new:sedrep}/g' {file}"
+explain = "substitute"
+
+[[recipe]]
+id = "x"
+say = ["good morning good night greeting card printer setup"]
+run = "true"
+explain = "x"
+"#;
+        assert_eq!(
+            top(recipes, "replace good morning with good night in notes.txt").as_deref(),
+            Some("sed 's/good morning/good night/g' notes.txt")
+        );
+    }
+
+    #[test]
+    fn a_modifier_that_needs_a_value_it_lacks_rules_the_recipe_out() {
+        let recipes = r#"
+[[recipe]]
+id = "find"
+say = ["find {glob} files and delete them"]
+slots.glob = { type = "glob", optional = true }
+run = "find .{[ -name {glob}]}{[ {action}]}"
+explain = "x"
+[[recipe.mod]]
+when = ["delete"]
+set.action = "-delete"
+needs = ["glob"]
+"#;
+        assert_eq!(
+            top(recipes, "delete the *.tmp files").as_deref(),
+            Some("find . -name '*.tmp' -delete")
+        );
+        // Nothing says which files: never "find . -delete".
+        assert_eq!(top(recipes, "delete the files"), None);
+    }
+
+    #[test]
+    fn slot_filters_apply_to_words_too() {
+        let recipes = r#"
+[[recipe]]
+id = "smart"
+say = ["health of disk {dev}"]
+slots.dev = { type = "name", cues = ["disk"], prefixes = ["/dev/"] }
+run = "smartctl -H {dev}"
+explain = "x"
+"#;
+        assert_eq!(
+            top(recipes, "health of disk /dev/sda").as_deref(),
+            Some("smartctl -H /dev/sda")
+        );
+        // "health" and "disk" are plain words here; neither is a device.
+        assert_eq!(top(recipes, "health of disk grep"), None);
+    }
+
+    #[test]
+    fn a_required_path_takes_a_known_word_as_a_last_resort() {
+        let recipes = r#"
+[[recipe]]
+id = "mkdir"
+say = ["mkdir {path}"]
+slots.path = { type = "path" }
+run = "mkdir -p {path}"
+explain = "x"
+
+[[recipe]]
+id = "words"
+say = ["build the whole project with make and cmake"]
+run = "make"
+explain = "x"
+"#;
+        // "build" is a known word (another recipe uses it), not a name.
+        assert_eq!(
+            top(recipes, "mkdir build").as_deref(),
+            Some("mkdir -p build")
+        );
+    }
+
+    #[test]
+    fn suffix_filters_take_and_refuse() {
+        let slot = |suffixes: &[&str]| super::super::schema::Slot {
+            name: "f".into(),
+            ty: "file".into(),
+            cues: vec![],
+            default: None,
+            optional: false,
+            suffixes: suffixes.iter().map(|s| s.to_string()).collect(),
+            prefixes: vec![],
+        };
+        assert!(slot(&[]).accepts("anything"));
+        assert!(slot(&[".gz"]).accepts("'a b.GZ'"));
+        assert!(!slot(&[".gz"]).accepts("a.zip"));
+        assert!(!slot(&["!.tar.gz", ".gz"]).accepts("a.tar.gz"));
+        // Only exclusions: everything else passes.
+        assert!(slot(&["!.txt"]).accepts("/dev/sdb"));
+        assert!(!slot(&["!.txt"]).accepts("notes.txt"));
+        let dev = super::super::schema::Slot {
+            prefixes: vec!["/dev/".into()],
+            ..slot(&[])
+        };
+        assert!(dev.accepts("/dev/sdb"));
+        assert!(!dev.accepts("disk.img"));
+    }
+
+    #[test]
+    fn suffixes_route_archives_to_their_tool() {
+        let recipes = r#"
+[[recipe]]
+id = "gz"
+say = ["decompress {file}"]
+slots.file = { type = "file", suffixes = ["!.tar.gz", ".gz"] }
+run = "gunzip {file}"
+explain = "x"
+
+[[recipe]]
+id = "tar"
+say = ["decompress {file}"]
+slots.file = { type = "file", suffixes = [".tar.gz", ".tgz"] }
+run = "tar -xzf {file}"
+explain = "x"
+"#;
+        assert_eq!(
+            top(recipes, "decompress notes.txt.gz").as_deref(),
+            Some("gunzip notes.txt.gz")
+        );
+        assert_eq!(
+            top(recipes, "decompress site.TAR.GZ").as_deref(),
+            Some("tar -xzf site.TAR.GZ")
+        );
+        // Neither takes a zip: nothing renders.
+        assert_eq!(top(recipes, "decompress site.zip"), None);
+    }
+
+    #[test]
+    fn path_slots_take_a_plain_word_only_after_their_cue() {
+        let recipes = r#"
+[[recipe]]
+id = "du"
+say = ["size of {dir}", "size of everything"]
+slots.dir = { type = "dir", cues = ["of", "in"], default = "." }
+run = "du -sh {dir}"
+explain = "x"
+
+[[recipe]]
+id = "vocab"
+say = ["project keeping"]
+run = "true"
+explain = "x"
+"#;
+        // "project" is a known word, but it follows the slot's place cue.
+        assert_eq!(
+            top(recipes, "size of everything in project").as_deref(),
+            Some("du -sh project")
+        );
+        // A stray known word elsewhere never becomes a path.
+        assert_eq!(top(recipes, "size keeping").as_deref(), Some("du -sh ."));
     }
 
     #[test]

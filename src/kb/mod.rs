@@ -28,8 +28,13 @@ pub struct Kb {
 
 impl Kb {
     fn load() -> Kb {
+        Kb::from_json(COMPILED_JSON)
+    }
+
+    /// A knowledge base from a compiled document (the embedded one, or a test's).
+    pub fn from_json(json: &'static str) -> Kb {
         let index: Compiled<'static> =
-            serde_json::from_str(COMPILED_JSON).expect("the embedded knowledge base is valid");
+            serde_json::from_str(json).expect("the embedded knowledge base is valid");
         let recipes = (0..index.recipes.len()).map(|_| OnceCell::new()).collect();
         Kb {
             index,

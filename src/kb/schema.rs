@@ -106,6 +106,13 @@ pub struct SlotSrc {
     /// When true, a missing value is fine: optional groups using it disappear.
     #[serde(default)]
     pub optional: bool,
+    /// Only values ending with one of these (case-insensitive) fit; an entry starting with
+    /// `!` rules a suffix out: `["!.tar.gz", ".gz"]` takes `a.gz` but not `a.tar.gz`.
+    #[serde(default)]
+    pub suffixes: Vec<String>,
+    /// Likewise for the start of the value: `["/dev/"]` takes device paths only.
+    #[serde(default)]
+    pub prefixes: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -123,6 +130,10 @@ pub struct ModSrc {
     pub explain: Option<String>,
     #[serde(default)]
     pub risk: Option<String>,
+    /// Names of which at least one must have a value for this modifier to make sense;
+    /// otherwise the recipe does not fit ("delete them" needs something that says which).
+    #[serde(default)]
+    pub needs: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -143,6 +154,9 @@ pub struct TestSrc {
 /// What the build script writes (`$OUT_DIR/kb.json`).
 #[derive(Debug, Serialize)]
 pub struct CompiledOut {
+    /// Problems that do not stop the build (the build script prints them).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
     /// Hash of every data file: identifies this knowledge base.
     pub fingerprint: String,
     pub lexicon: Lexicon<'static>,
@@ -255,11 +269,23 @@ pub struct Slot {
     pub cues: Vec<String>,
     pub default: Option<String>,
     pub optional: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suffixes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefixes: Vec<String>,
 }
 
 impl Slot {
     /// Optional slots with cues are extras the user must ask for explicitly: they only take
     /// values their cues mark, never values by position.
+    /// Whether `value` passes the slot's suffix and prefix filters (always, without them).
+    pub fn accepts(&self, value: &str) -> bool {
+        let v = value.to_ascii_lowercase();
+        let v = v.trim_matches(['\'', '"']);
+        passes(&self.suffixes, |s| v.trim_end_matches('/').ends_with(s))
+            && passes(&self.prefixes, |p| v.starts_with(p))
+    }
+
     pub fn cue_only(&self) -> bool {
         self.optional && !self.cues.is_empty()
     }
@@ -273,6 +299,8 @@ pub struct Mod {
     pub set: BTreeMap<String, String>,
     pub explain: Option<String>,
     pub risk: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
 }
 
 /// Slot types and the example value used when a phrasing is shown to an encoder.
@@ -285,6 +313,7 @@ pub const SLOT_TYPES: &[(&str, &str, &str)] = &[
     ("glob", "#glob", "*.log"),
     ("ext", "#glob", "*.log"),
     ("name", "#name", "myapp"),
+    ("ident", "#name", "build"),
     ("text", "#str", "'hello world'"),
     ("pattern", "#str", "TODO"),
     ("cmd", "#path", "./script.sh"),
@@ -319,4 +348,15 @@ pub fn slot_type(ty: &str) -> Option<(&'static str, &'static str)> {
         .iter()
         .find(|(t, _, _)| *t == ty)
         .map(|(_, sym, ex)| (*sym, *ex))
+}
+
+/// A filter list: some plain entry must hold (when there are any) and no `!` entry may.
+fn passes(filters: &[String], holds: impl Fn(&str) -> bool) -> bool {
+    let mut wanted = filters.iter().filter(|f| !f.starts_with('!')).peekable();
+    let any_wanted = wanted.peek().is_none() || wanted.any(|f| holds(&f.to_ascii_lowercase()));
+    any_wanted
+        && !filters
+            .iter()
+            .filter_map(|f| f.strip_prefix('!'))
+            .any(|f| holds(&f.to_ascii_lowercase()))
 }

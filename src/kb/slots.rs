@@ -29,8 +29,13 @@ pub fn takes_words(ty: &str) -> bool {
             | "group"
             | "branch"
             | "var"
-            | "host"
+            | "ident"
     )
+}
+
+/// Whether a path-like slot may take one plain word that directly follows its cue.
+pub fn takes_cued_word(ty: &str) -> bool {
+    matches!(ty, "path" | "dir" | "file" | "files")
 }
 
 /// Whether a words-fill takes a run of words (a phrase) rather than one word.
@@ -44,20 +49,31 @@ pub fn fit(ty: &str, kind: Kind) -> Fit {
         "path" => (&[Path, File], &[Name, Quoted, Glob]),
         // A name with an extension is a file, so it fits a directory slot only loosely.
         "dir" => (&[Path], &[File, Name, Quoted, Glob]),
-        "file" => (&[File, Path], &[Name, Quoted, Glob]),
+        // A path without an extension is more often a directory than a file.
+        "file" => (&[File], &[Path, Name, Quoted, Glob]),
         // Files to act on: one file, a path, or a pattern the shell expands.
         "files" => (&[File, Glob, Ext, Path], &[Name, Quoted]),
         "glob" => (&[Glob, Ext], &[Quoted, File, Name]),
         "ext" => (&[Ext, Glob], &[Name]),
+        // A bare identifier (script, context, key): never a file or path.
+        "ident" => (&[Name, Quoted], &[Ext]),
         "name" => (
             &[Name, Quoted],
-            &[File, Path, Version, Host, EnvVar, Commit, Ip],
+            &[File, Path, Version, Host, EnvVar, Commit, Ip, UserHost],
         ),
-        "text" | "words" => (&[Quoted], &[Name, File, EnvVar, Version, Glob]),
+        // Numbers and dates are searched for too ("grep 500 in access.log").
+        "text" | "words" => (
+            &[Quoted],
+            &[
+                Name, File, EnvVar, Version, Glob, Number, Date, Clock, Host, Ip, Url, Assign,
+                Path, Signal,
+            ],
+        ),
         "pattern" => (
             &[Quoted],
             &[
-                Name, EnvVar, File, Glob, Version, Host, Url, Ip, Commit, Flag,
+                Name, EnvVar, File, Glob, Version, Host, Url, Ip, Commit, Flag, Number, Date,
+                Clock, Assign, Path, Signal,
             ],
         ),
         "cmd" => (&[Path, File], &[Name, Quoted]),
@@ -147,8 +163,15 @@ pub fn render_mention(ty: &str, fmt: Option<&str>, m: &Mention, t: Target) -> Op
             }),
             _ => Some(quote(text, sh)),
         },
-        "userhost" => Some(quote(text, sh)),
-        "mode" => Some(quote(text, sh)),
+        // `remote`: a scp/rsync destination, `host:` unless the value already names a path.
+        "userhost" => Some(match fmt {
+            Some("remote") if !text.contains(':') => format!("{}:", quote(text, sh)),
+            _ => quote(text, sh),
+        }),
+        "mode" => match fmt {
+            Some("umask") => umask_for(text),
+            _ => Some(quote(text, sh)),
+        },
         "signal" => {
             let s = text.trim_start_matches('-');
             let s = s.strip_prefix("SIG").unwrap_or(s);
@@ -183,7 +206,7 @@ pub fn render_words(ty: &str, fmt: Option<&str>, words: &str, t: Target) -> Opti
                 .collect::<Vec<_>>()
                 .join(" "),
         ),
-        "path" | "dir" | "file" => render_path(words, fmt, t.shell),
+        "path" | "dir" | "file" | "files" => render_path(words, fmt, t.shell),
         "var" => render_mention(
             ty,
             fmt,
@@ -204,6 +227,16 @@ pub fn render_words(ty: &str, fmt: Option<&str>, words: &str, t: Target) -> Opti
 
 fn render_text(text: &str, fmt: Option<&str>, sh: Shell) -> String {
     match fmt {
+        // Formats for a value embedded in a single-quoted script the template writes
+        // (`sed -i 's/{old:sed}/{new:sedrep}/g'`, `grep -E '{a:re}|{b:re}'`): escaped for the
+        // tool's syntax, then for the surrounding single quotes. The value stays literal.
+        Some("sq") => in_single_quotes(text, sh),
+        Some("re") => in_single_quotes(&escape_chars(text, r".[]{}()*+?^$|\"), sh),
+        Some("bre") => in_single_quotes(&escape_chars(text, r".[]*^$\"), sh),
+        Some("sed") => in_single_quotes(&escape_chars(text, r".[]*^$\/"), sh),
+        Some("sedrep") => in_single_quotes(&escape_chars(text, r"\&/"), sh),
+        Some("jqstr") => in_single_quotes(&escape_chars(text, r#""\"#), sh),
+        Some("jqkey") => in_single_quotes(&jq_path(text), sh),
         // Always single-quoted, even plain words: messages and patterns read better quoted.
         Some("q") => {
             let q = quote(text, sh);
@@ -219,8 +252,46 @@ fn render_text(text: &str, fmt: Option<&str>, sh: Shell) -> String {
     }
 }
 
+/// tar's compression letter for an archive name: `z` (gzip), `j` (bzip2), `J` (xz); with
+/// `create`, `a` (choose by suffix, GNU and BSD tar) for the others; empty for plain tar.
+fn tar_letter(name: &str, create: bool) -> &'static str {
+    let n = name.to_ascii_lowercase();
+    let n = n.trim_end_matches(['/', '\'', '"']);
+    let ends = |sfx: &[&str]| sfx.iter().any(|s| n.ends_with(s));
+    if ends(&[".gz", ".tgz", ".taz"]) {
+        "z"
+    } else if ends(&[".bz2", ".tbz", ".tbz2", ".tb2"]) {
+        "j"
+    } else if ends(&[".xz", ".txz"]) {
+        "J"
+    } else if create && ends(&[".zst", ".tzst", ".lz4", ".lzma", ".lz"]) {
+        "a"
+    } else {
+        ""
+    }
+}
+
 fn render_path(text: &str, fmt: Option<&str>, sh: Shell) -> Option<String> {
     let t = match fmt {
+        Some("tarz") => return Some(tar_letter(text, false).to_string()),
+        Some("tarc") => return Some(tar_letter(text, true).to_string()),
+        // The prefix of the matching cat/less: zcat, xzcat, bzcat, zstdcat.
+        Some("catz") => {
+            let n = text.to_ascii_lowercase();
+            let n = n.trim_end_matches(['\'', '"']);
+            return Some(
+                [
+                    (".gz", "z"),
+                    (".xz", "xz"),
+                    (".bz2", "bz"),
+                    (".zst", "zstd"),
+                ]
+                .iter()
+                .find(|(sfx, _)| n.ends_with(sfx))
+                .map_or("", |(_, p)| p)
+                .to_string(),
+            );
+        }
         Some("dir") => {
             if text.ends_with('/') {
                 text.to_string()
@@ -253,6 +324,15 @@ fn render_path(text: &str, fmt: Option<&str>, sh: Shell) -> Option<String> {
             }
         }
         Some("ext") => text.rsplit_once('.').map(|(_, e)| e.to_string())?,
+        // The path without its extension, directory kept: a sibling output file
+        // (`clips/a.mov` -> `clips/a`, then `.mp4` in the template).
+        Some("noext") => {
+            let base_start = text.rfind('/').map_or(0, |i| i + 1);
+            match text[base_start..].rfind('.') {
+                Some(dot) if dot > 0 => text[..base_start + dot].to_string(),
+                _ => text.to_string(),
+            }
+        }
         _ => text.to_string(),
     };
     Some(quote_path(&t, sh))
@@ -307,14 +387,24 @@ fn render_glob(m: &Mention, fmt: Option<&str>, sh: Shell) -> Option<String> {
             .join(" "),
         Some("ext") => {
             let e = exts_of(m);
-            match e.first() {
+            let ext = match e.first() {
                 Some(x) => x.clone(),
                 None => m
                     .text
                     .trim_start_matches("*.")
                     .trim_start_matches('.')
                     .to_string(),
+            };
+            // Printed bare (templates put it inside globs and quoted strings), so only
+            // plain extension characters are acceptable.
+            if ext.is_empty()
+                || !ext
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-'))
+            {
+                return None;
             }
+            ext
         }
         Some("regex") => {
             // `*.log` → `\.log$` for tools that take regexes (rg -g is a glob, but grep -E).
@@ -331,6 +421,66 @@ fn render_glob(m: &Mention, fmt: Option<&str>, sh: Shell) -> Option<String> {
             .collect::<Vec<_>>()
             .join(" "),
     })
+}
+
+/// A jq path after the leading dot: `name`, `a.b`, or `["odd key"]` for keys that are not
+/// identifiers.
+fn jq_path(key: &str) -> String {
+    let ident = |k: &str| {
+        k.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    let key = key.trim_start_matches('.');
+    if !key.is_empty() && key.split('.').all(ident) {
+        key.to_string()
+    } else {
+        format!("[\"{}\"]", escape_chars(key, r#""\"#))
+    }
+}
+
+/// The umask that makes new files come out with octal mode `mode` ("640" → "027"):
+/// directories get execute wherever files get read, and the umask removes the rest.
+fn umask_for(mode: &str) -> Option<String> {
+    let digits = format!("{:0>3}", mode.trim_start_matches('0'));
+    if digits.len() != 3 || !digits.chars().all(|c| ('0'..='7').contains(&c)) {
+        return None;
+    }
+    digits
+        .chars()
+        .map(|c| {
+            let d = c.to_digit(8)?;
+            let with_x = if d & 4 != 0 { d | 1 } else { d };
+            char::from_digit(7 - with_x, 8)
+        })
+        .collect()
+}
+
+/// Backslash-escape every character of `text` found in `special`.
+fn escape_chars(text: &str, special: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    for c in text.chars() {
+        if special.contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The body of a single-quoted word (without the quotes) that reads back as `text`.
+fn in_single_quotes(text: &str, sh: Shell) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    for c in text.chars() {
+        match (c, sh) {
+            ('\'', Shell::Fish) => out.push_str("\\'"),
+            ('\\', Shell::Fish) => out.push_str("\\\\"),
+            ('\'', _) => out.push_str("'\\''"),
+            (c, _) => out.push(c),
+        }
+    }
+    out
 }
 
 /// Quote even when no quoting is needed (`--include='*.py'` must stay quoted in every shell).
@@ -374,6 +524,8 @@ fn render_size(v: &Value, fmt: Option<&str>) -> Option<String> {
         Some("bytes") => bytes.to_string(),
         Some("human") => largest_exact(bytes).trim_end_matches('c').replace('k', "K"),
         Some("k") => (bytes / 1024).to_string(),
+        // Zero bytes: "zero byte files" are empty ones (nothing is smaller).
+        _ if bytes == 0 && cmp != Cmp::Gt => "0c".to_string(),
         _ => match cmp {
             Cmp::Lt => format!("-{bytes}c"),
             Cmp::Eq => largest_exact(bytes),
@@ -539,6 +691,28 @@ mod tests {
     };
 
     #[test]
+    fn remote_destinations_get_one_colon() {
+        let m = |t: &str| mention(Kind::UserHost, t, Value::Text);
+        let r = |t: &str| render_mention("userhost", Some("remote"), &m(t), T).unwrap();
+        assert_eq!(r("deploy@web1"), "deploy@web1:");
+        assert_eq!(r("deploy@web1:/srv/www"), "deploy@web1:/srv/www");
+        assert_eq!(
+            render_mention("userhost", None, &m("deploy@web1"), T).unwrap(),
+            "deploy@web1"
+        );
+    }
+
+    #[test]
+    fn path_without_extension_keeps_directory() {
+        let p = |t: &str| render_path(t, Some("noext"), Shell::Bash).unwrap();
+        assert_eq!(p("clips/talk.mov"), "clips/talk");
+        assert_eq!(p("talk.tar.gz"), "talk.tar");
+        assert_eq!(p("v1.2/clip"), "v1.2/clip");
+        assert_eq!(p(".bashrc"), ".bashrc");
+        assert_eq!(p("my clip.mov"), "'my clip'");
+    }
+
+    #[test]
     fn sizes_for_find() {
         let s = |bytes, cmp| render_size(&Value::Size { bytes, cmp }, Some("find")).unwrap();
         assert_eq!(s(50 << 20, Cmp::Gt), "+50M");
@@ -546,6 +720,8 @@ mod tests {
         assert_eq!(s(1 << 30, Cmp::Unspecified), "+1G");
         assert_eq!(s(1024, Cmp::Lt), "-1024c");
         assert_eq!(s(1500, Cmp::Gt), "+1500c");
+        assert_eq!(s(0, Cmp::Unspecified), "0c");
+        assert_eq!(s(0, Cmp::Gt), "+0c");
     }
 
     #[test]
@@ -575,6 +751,15 @@ mod tests {
         );
         assert_eq!(render_glob(&m, None, Shell::Bash).unwrap(), "'*.py'");
         assert_eq!(render_glob(&m, Some("shell"), Shell::Bash).unwrap(), "*.py");
+        assert_eq!(render_glob(&m, Some("ext"), Shell::Bash).unwrap(), "py");
+        let dotted = mention(Kind::File, ".md", Value::Text);
+        assert_eq!(
+            render_glob(&dotted, Some("ext"), Shell::Bash).unwrap(),
+            "md"
+        );
+        // A bare extension is printed unquoted, so anything else is refused.
+        let hostile = mention(Kind::Quoted, "md; rm -rf ~", Value::Text);
+        assert_eq!(render_glob(&hostile, Some("ext"), Shell::Bash), None);
         let m = mention(
             Kind::Ext,
             "images",
@@ -595,6 +780,77 @@ mod tests {
         assert_eq!(render_clock("3pm", Some("cron")).as_deref(), Some("0 15"));
         assert_eq!(render_clock("12am", None).as_deref(), Some("00:00"));
         assert_eq!(render_clock("25:00", None), None);
+    }
+
+    #[test]
+    fn umask_from_the_mode_new_files_should_get() {
+        let r = |mode: &str| {
+            render_mention(
+                "mode",
+                Some("umask"),
+                &mention(Kind::Mode, mode, Value::Text),
+                T,
+            )
+        };
+        assert_eq!(r("640").as_deref(), Some("027"));
+        assert_eq!(r("644").as_deref(), Some("022"));
+        assert_eq!(r("0600").as_deref(), Some("077"));
+        assert_eq!(r("664").as_deref(), Some("002"));
+        assert_eq!(r("750").as_deref(), Some("027"));
+        assert_eq!(r("u+x"), None);
+        assert_eq!(r("999"), None);
+    }
+
+    #[test]
+    fn tar_compression_follows_the_archive_name() {
+        let r = |name: &str, fmt: &str| {
+            render_mention(
+                "file",
+                Some(fmt),
+                &mention(Kind::File, name, Value::Text),
+                T,
+            )
+            .unwrap()
+        };
+        assert_eq!(r("site.tar.gz", "tarz"), "z");
+        assert_eq!(r("site.tgz", "tarz"), "z");
+        assert_eq!(r("notes.tar.bz2", "tarz"), "j");
+        assert_eq!(r("logs.TAR.XZ", "tarz"), "J");
+        assert_eq!(r("plain.tar", "tarz"), "");
+        // zstd: auto-compress when creating; both tars detect it when extracting.
+        assert_eq!(r("db.tar.zst", "tarc"), "a");
+        assert_eq!(r("db.tar.zst", "tarz"), "");
+        assert_eq!(r("syslog.2.gz", "catz"), "z");
+        assert_eq!(r("dump.sql.xz", "catz"), "xz");
+    }
+
+    #[test]
+    fn values_embedded_in_quoted_scripts_stay_literal() {
+        let m = |text: &str| mention(Kind::Quoted, text, Value::Text);
+        let r = |text: &str, fmt: &str, shell: Shell| {
+            let t = Target {
+                shell,
+                os: Os::Linux,
+            };
+            render_mention("pattern", Some(fmt), &m(text), t).unwrap()
+        };
+        assert_eq!(r("http://", "sed", Shell::Bash), "http:\\/\\/");
+        assert_eq!(r("a.b*c", "sed", Shell::Bash), "a\\.b\\*c");
+        assert_eq!(r("R&D/x", "sedrep", Shell::Bash), "R\\&D\\/x");
+        assert_eq!(r("warn|x", "re", Shell::Bash), "warn\\|x");
+        assert_eq!(r("it's", "sq", Shell::Bash), "it'\\''s");
+        assert_eq!(r("it's", "sq", Shell::Fish), "it\\'s");
+        // A backslash the tool needs survives fish's single quotes.
+        assert_eq!(r("1.5", "re", Shell::Fish), "1\\\\.5");
+        assert_eq!(r("say \"hi\"", "jqstr", Shell::Zsh), "say \\\"hi\\\"");
+        assert_eq!(r("name", "jqkey", Shell::Bash), "name");
+        assert_eq!(r(".scripts.build", "jqkey", Shell::Bash), "scripts.build");
+        assert_eq!(r("dev-deps", "jqkey", Shell::Bash), "[\"dev-deps\"]");
+        // Nothing a value holds can end the quoted script early.
+        assert_eq!(
+            r("'; rm -rf ~; '", "sq", Shell::Bash),
+            "'\\''; rm -rf ~; '\\''"
+        );
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! - `{[ … ]}` is an optional group: it appears only when every name inside it has a value.
 //! - `{?name}` inside a group requires `name` without printing it; `{!name}` requires its
 //!   absence (for "otherwise" parts).
-//! - Anything else, including `{}` and `{print $1}`, is literal text.
+//! - Anything else, including `{}` and `{print $1}`, is literal text; `\{` is a literal
+//!   brace where the text would otherwise read as a reference (`%\{http_code}`).
 //!
 //! Compiled by the build script too (for validation), so it depends only on std.
 
@@ -58,6 +59,17 @@ fn parse(t: &str) -> Vec<Node<'_>> {
                 }
                 *pos += 2;
                 return nodes;
+            }
+            if rest.starts_with("\\{") {
+                // `\{` is a literal brace, for text that would read as a reference
+                // (curl's `-w '%{http_code}'`).
+                if text_start < *pos {
+                    nodes.push(Node::Text(&t[text_start..*pos]));
+                }
+                nodes.push(Node::Text("{"));
+                *pos += 2;
+                text_start = *pos;
+                continue;
             }
             if rest.starts_with("{[") {
                 if text_start < *pos {
@@ -119,16 +131,30 @@ pub fn render(
     t: &str,
     resolve: &mut dyn FnMut(&str, Option<&str>) -> Option<String>,
 ) -> Result<String, String> {
+    render_traced(t, resolve, &mut Vec::new())
+}
+
+/// Like [`render`], also collecting the names whose values made it into the output (not
+/// those of groups that were dropped).
+pub fn render_traced(
+    t: &str,
+    resolve: &mut dyn FnMut(&str, Option<&str>) -> Option<String>,
+    printed: &mut Vec<String>,
+) -> Result<String, String> {
     fn render_seq(
         nodes: &[Node<'_>],
         resolve: &mut dyn FnMut(&str, Option<&str>) -> Option<String>,
         out: &mut String,
+        printed: &mut Vec<String>,
     ) -> Result<(), String> {
         for n in nodes {
             match n {
                 Node::Text(s) => out.push_str(s),
                 Node::Ref { name, fmt } => match resolve(name, *fmt) {
-                    Some(v) => out.push_str(&v),
+                    Some(v) => {
+                        out.push_str(&v);
+                        printed.push(name.to_string());
+                    }
                     None => return Err(name.to_string()),
                 },
                 Node::Present(name) => {
@@ -143,8 +169,10 @@ pub fn render(
                 }
                 Node::Group(inner) => {
                     let mut buf = String::new();
-                    if render_seq(inner, resolve, &mut buf).is_ok() {
+                    let mut names = Vec::new();
+                    if render_seq(inner, resolve, &mut buf, &mut names).is_ok() {
                         out.push_str(&buf);
+                        printed.append(&mut names);
                     }
                 }
             }
@@ -152,13 +180,26 @@ pub fn render(
         Ok(())
     }
     let mut out = String::new();
-    render_seq(&parse(t), resolve, &mut out)?;
+    render_seq(&parse(t), resolve, &mut out, printed)?;
     Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tracing_reports_only_printed_names() {
+        let mut printed = Vec::new();
+        let out = render_traced(
+            "x {a}{[ {b} {missing}]}{[ {c}]}",
+            &mut |n, _| (n != "missing").then(|| n.to_uppercase()),
+            &mut printed,
+        )
+        .unwrap();
+        assert_eq!(out, "x A C");
+        assert_eq!(printed, ["a", "c"]);
+    }
 
     fn r(t: &str, vals: &[(&str, &str)]) -> Result<String, String> {
         render(t, &mut |n, f| {
@@ -195,6 +236,14 @@ mod tests {
             "find . -exec rm {} + ; awk '{print $1}' x"
         );
         assert_eq!(references(t), vec!["file".to_string()]);
+    }
+
+    #[test]
+    fn escaped_brace_is_not_a_reference() {
+        let t = "curl -w '%\\{http_code}' {url}";
+        assert_eq!(r(t, &[("url", "u")]).unwrap(), "curl -w '%{http_code}' u");
+        assert_eq!(references(t), vec!["url".to_string()]);
+        assert_eq!(r("a \\{b} \\x", &[]).unwrap(), "a {b} \\x");
     }
 
     #[test]

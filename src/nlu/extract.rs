@@ -266,6 +266,7 @@ const BARE_FILES: &[&str] = &[
     "authorized_keys",
     "known_hosts",
     "hosts",
+    "syslog",
     "fstab",
     "passwd",
     "shadow",
@@ -524,7 +525,7 @@ impl<'a> Scanner<'a> {
         self.lexicon.numbers.get(w).map(|&n| n as f64)
     }
 
-    fn make(&self, kind: Kind, first: usize, last: usize, value: Value) -> Mention {
+    pub(crate) fn make(&self, kind: Kind, first: usize, last: usize, value: Value) -> Mention {
         let text = if first == last {
             self.tokens[first].text.clone()
         } else {
@@ -579,10 +580,30 @@ impl<'a> Scanner<'a> {
             }
             return Rel::Older;
         }
-        for w in self.before(first).iter().take(4) {
+        let before = self.before(first);
+        // "untouched for more than 10 days": an age word anywhere in reach beats "for".
+        let older = |w: &str| {
+            matches!(
+                w,
+                "older"
+                    | "before"
+                    | "earlier"
+                    | "prior"
+                    | "stale"
+                    | "untouched"
+                    | "unmodified"
+                    | "unused"
+                    | "unchanged"
+                    | "unaccessed"
+                    | "inactive"
+            )
+        };
+        if before.iter().take(4).any(|w| older(w)) {
+            return Rel::Older;
+        }
+        for w in before.iter().take(4) {
             match w.as_str() {
-                "older" | "before" | "earlier" | "prior" | "stale" | "untouched" | "unmodified"
-                | "unused" | "unchanged" | "unaccessed" | "inactive" => return Rel::Older,
+                w if older(w) => return Rel::Older,
                 "last" | "past" | "within" | "since" | "newer" | "recent" | "latest"
                 | "previous" | "recently" | "younger" | "fresher" => return Rel::Within,
                 "every" | "each" | "interval" => return Rel::Every,
@@ -661,14 +682,27 @@ impl<'a> Scanner<'a> {
             m.text = p.to_string();
             return Some(m);
         }
-        if shapes::is_symbolic_mode(text) {
+        // `-r` is a flag unless the request is about permissions (`chmod -w`).
+        if shapes::is_symbolic_mode(text) && (!text.starts_with('-') || self.permission_context) {
             return Some(self.make(Kind::Mode, i, i, Value::Text));
         }
         if shapes::is_octal_mode(text) && self.permission_context {
             return Some(self.make(Kind::Mode, i, i, Value::Text));
         }
+        if shapes::is_kill_option(text)
+            && matches!(
+                self.word(i.wrapping_sub(1)),
+                Some("kill" | "pkill" | "killall")
+            )
+        {
+            // `kill -9 4242`: the option is a signal, not a number or a flag.
+            return Some(self.make(Kind::Signal, i, i, Value::Text));
+        }
         if shapes::is_signal(text) {
             return Some(self.make(Kind::Signal, i, i, Value::Text));
+        }
+        if let Some(n) = shapes::unit_number(text).and_then(|n| n.parse::<f64>().ok()) {
+            return Some(self.make(Kind::Number, i, i, Value::Number(n)));
         }
         if let Some(n) = self.number_at(i) {
             // "N to M" / "N through M" / "N-M" ranges of plain numbers.
@@ -732,9 +766,15 @@ impl<'a> Scanner<'a> {
             || text.starts_with("../")
             || text == "."
             || text == ".."
-            || (text.contains('/') && !text.starts_with('-'))
+            || (text.contains('/') && !text.starts_with('-') && !word_pair(text))
         {
-            return Some(self.make(Kind::Path, i, i, Value::Text));
+            // `/var/log/app.log` names a file: its last part has a file extension or is a
+            // well-known file name. A trailing slash always means a directory.
+            let last = text.rsplit('/').next().unwrap_or("");
+            let file_like = (shapes::file_ext(last).is_some() && has_known_ext(last))
+                || BARE_FILES.contains(&last);
+            let kind = if file_like { Kind::File } else { Kind::Path };
+            return Some(self.make(kind, i, i, Value::Text));
         }
         if let Some(tld) = shapes::host_tld(text) {
             let tld = tld.to_ascii_lowercase();
@@ -756,13 +796,19 @@ impl<'a> Scanner<'a> {
             };
             return Some(self.make(Kind::Host, i, i, value));
         }
+        if HOME_DOTFILES.contains(&text) && self.unquoted(i) {
+            // "my .bashrc" is the one in the home directory, wherever the shell is.
+            let mut m = self.make(Kind::File, i, i, Value::Text);
+            m.text = format!("~/{text}");
+            return Some(m);
+        }
         if (shapes::file_ext(text).is_some() && has_known_ext(text))
             || shapes::is_dotfile(text)
             || BARE_FILES.contains(&text)
         {
             return Some(self.make(Kind::File, i, i, Value::Text));
         }
-        if shapes::file_ext(text).is_some() {
+        if shapes::file_ext(text).is_some() && !shapes::is_image_reference(text) {
             // name.unknownext: a file unless it looks like a host (handled above).
             return Some(self.make(Kind::File, i, i, Value::Text));
         }
@@ -875,7 +921,14 @@ impl<'a> Scanner<'a> {
                 | "logs"
         );
         if let Some(ext) = w.strip_prefix('.') {
-            if file_word && !ext.is_empty() && ext.chars().all(|c| c.is_ascii_alphanumeric()) {
+            // ".log files", or "every .log" (a known extension after a quantifier).
+            let quantified = i > 0
+                && matches!(self.lower[i - 1].as_str(), "every" | "all" | "each" | "any")
+                && FILE_EXTS.contains(&ext);
+            if (file_word || quantified)
+                && !ext.is_empty()
+                && ext.chars().all(|c| c.is_ascii_alphanumeric())
+            {
                 return Some(self.make(Kind::Ext, i, i, Value::Ext(vec![ext.to_string()])));
             }
             return None;
@@ -888,10 +941,15 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let exts = self.lexicon.filetypes.get(w)?;
-        // Singular type words ("python", "log") name a file type only before a file word;
-        // plurals ("pdfs", "jpgs") do on their own.
-        let plural_type = w.ends_with('s') && !file_word;
-        if file_word || plural_type {
+        // Singular type words ("python", "log") name a file type only before a file word or
+        // after a quantifier ("every pdf"); plurals ("pdfs", "jpgs") do on their own.
+        // Not right after a command name: "docker logs", "kubectl logs" are subcommands.
+        let after_command = i > 0 && self.lexicon.is_product(self.lower[i - 1].as_str());
+        let plural_type = w.ends_with('s') && !file_word && !after_command;
+        let quantified = i > 0
+            && matches!(self.lower[i - 1].as_str(), "every" | "each" | "any")
+            && (exts.contains(&w) || FILE_EXTS.contains(&w));
+        if file_word || plural_type || quantified {
             return Some(self.make(
                 Kind::Ext,
                 i,
@@ -933,8 +991,17 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let folder = |x: Option<&str>| matches!(x, Some("dir" | "directory" | "folder"));
-        let prev_is_folder =
-            i > 0 && folder(self.word(i - 1)) && self.word(i + 1).is_none_or(|n| !folder(Some(n)));
+        let plural = w.len() > 3 && w.ends_with('s') && !w.ends_with("ss");
+        // "the logs folder", "my photos dir": after an article a plural noun names the
+        // folder even when it is a known word (adjectives like "leading" do not).
+        let after_article =
+            i > 0 && matches!(self.lower[i - 1].as_str(), "the" | "my" | "our" | "your") && plural;
+        // "folder build": an unknown word after a folder word names it ("the uploads
+        // folder writable" does not make a folder called "writable").
+        let prev_is_folder = i > 0
+            && folder(self.word(i - 1))
+            && self.word(i + 1).is_none_or(|n| !folder(Some(n)))
+            && (!known_word(w) || plural);
         let next_is_folder = folder(self.word(i + 1));
         // Words that describe a folder rather than name it.
         let descriptive = matches!(
@@ -970,7 +1037,11 @@ impl<'a> Scanner<'a> {
                 | "download"
                 | "downloads"
         );
-        if next_is_folder && !descriptive && !known_word(w)
+        // A file-type word names its folder ("the photos dir", "music folder") even when the
+        // knowledge base also knows it as a word; so does a plural after an article.
+        let names_folder =
+            !known_word(w) || self.lexicon.filetypes.contains_key(w) || after_article;
+        if next_is_folder && !descriptive && names_folder
             || prev_is_folder
                 && !matches!(
                     w,
@@ -1000,21 +1071,67 @@ impl<'a> Scanner<'a> {
     fn is_name(&self, i: usize, known_word: &dyn Fn(&str) -> bool) -> bool {
         let text = self.tokens[i].text.as_str();
         let w = self.lower[i].as_str();
-        if text.starts_with('-') || text.is_empty() || known_word(w) || self.lexicon.is_stop(w) {
+        let prev = if i > 0 {
+            self.lower[i - 1].as_str()
+        } else {
+            ""
+        };
+        // OS names are stopwords (the OS is context), but after "as" or "user" they are
+        // account names ("ssh in as ubuntu"), and next to container words they are images
+        // ("a debian container", "pull alpine").
+        let next = self.lower.get(i + 1).map(String::as_str).unwrap_or("");
+        if matches!(w, "ubuntu" | "debian" | "fedora" | "centos" | "alpine")
+            && (matches!(prev, "as" | "user" | "username" | "run" | "pull" | "image")
+                || matches!(next, "container" | "containers" | "image" | "images"))
+        {
+            return true;
+        }
+        // "open it in Preview", "with TextEdit": a capitalised word after in/with names an
+        // application even when it is also an ordinary word.
+        if text.starts_with(|c: char| c.is_uppercase())
+            && text.chars().skip(1).all(|c| c.is_alphanumeric())
+            && matches!(prev, "in" | "with" | "using" | "app" | "application")
+            && !self.lexicon.is_stop(w)
+        {
+            return true;
+        }
+        // "named proxy", "called build", "name it proxy", "namespace ingress", "the symlink
+        // live": the next word is a name even when the knowledge base knows it as a word.
+        let named = matches!(prev, "named" | "called" | "namespace" | "symlink")
+            || (prev == "it" && i > 1 && self.lower[i - 2] == "name");
+        if named && !self.lexicon.is_stop(w) && !is_english_glue(w) {
+            return true;
+        }
+        if text.starts_with('-')
+            || text.is_empty()
+            || known_word(w)
+            || self.lexicon.is_stop(w)
+            || self.lexicon.misspellings.contains_key(w)
+        {
             return false;
         }
         let shaped = text
             .chars()
             .any(|c| c.is_ascii_digit() || matches!(c, '_' | '-' | '.' | ':' | '@' | '+'))
             || text.chars().skip(1).any(|c| c.is_uppercase());
-        let identifier = text
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '@' | '+'));
+        // At least one letter or digit: "+" or "--" alone is punctuation, not a name.
+        let identifier = text.chars().any(char::is_alphanumeric)
+            && text
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '@' | '+'));
         if !identifier {
             return false;
         }
         if shaped {
             return true;
+        }
+        // A known misspelling ("frist"), or a longer plain word one or two edits from a
+        // known word ("insensitve"), is a typo, not a name; the word analysis corrects it.
+        // Short words are too often real names one edit from a word ("dist", "docs").
+        if self.lexicon.misspellings.contains_key(w)
+            || (w.len() >= 6 && self.lexicon.correct(w).is_some())
+        {
+            return false;
         }
         let after_kind_word = i > 0 && KIND_WORDS.contains(&self.lower[i - 1].as_str());
         let stop = self.lexicon.is_stop(w);
@@ -1026,6 +1143,46 @@ impl<'a> Scanner<'a> {
                 && !is_english_glue(w))
     }
 }
+
+/// "read/write", "and/or": English word pairs written with a slash are words, not a path
+/// (`src/lib` or `app/models` are paths, so this is a fixed list).
+fn word_pair(text: &str) -> bool {
+    matches!(
+        text.to_ascii_lowercase().as_str(),
+        "read/write"
+            | "read/execute"
+            | "write/execute"
+            | "and/or"
+            | "on/off"
+            | "yes/no"
+            | "true/false"
+            | "input/output"
+            | "start/stop"
+            | "enable/disable"
+            | "upload/download"
+            | "r/w"
+            | "rw/ro"
+    )
+}
+
+/// Dotfiles that only ever live in the home directory.
+const HOME_DOTFILES: &[&str] = &[
+    ".bashrc",
+    ".bash_profile",
+    ".bash_history",
+    ".bash_aliases",
+    ".zshrc",
+    ".zprofile",
+    ".zshenv",
+    ".zsh_history",
+    ".profile",
+    ".vimrc",
+    ".gitconfig",
+    ".inputrc",
+    ".tmux.conf",
+    ".npmrc",
+    ".netrc",
+];
 
 /// Function words that are never names even when the KB vocabulary lacks them.
 fn is_english_glue(w: &str) -> bool {
@@ -1089,6 +1246,12 @@ fn is_english_glue(w: &str) -> bool {
             | "about"
             | "over"
             | "under"
+            | "called"
+            | "named"
+            | "new"
+            | "existing"
+            | "whole"
+            | "entire"
     )
 }
 
@@ -1150,6 +1313,7 @@ mod tests {
         Lexicon {
             filetypes: Dict::from_pairs(vec![("python", vec!["py"]), ("pdfs", vec!["pdf"])]),
             numbers: Dict::from_pairs(vec![("five", 5)]),
+            products: vec!["docker"],
             places: vec![(vec!["current", "directory"], "."), (vec!["here"], ".")],
             ..Default::default()
         }
@@ -1223,6 +1387,77 @@ mod tests {
                 bytes: 1024,
                 cmp: Cmp::Lt
             }
+        );
+    }
+
+    #[test]
+    fn typos_of_known_words_are_not_names() {
+        let toks = tokenize("frist lines of nginx");
+        let mut l = lex();
+        l.set_vocab(["first", "lin"].map(String::from));
+        l.misspellings = super::super::lexicon::Dict::from_pairs(vec![("frist", "first")]);
+        let s = Scanner::new(&toks, &l);
+        let known = |w: &str| matches!(w, "lines" | "of");
+        assert!(s.at(0, &known).is_none());
+        assert_eq!(s.at(3, &known).map(|m| m.kind), Some(Kind::Name));
+    }
+
+    #[test]
+    fn dash_letters_are_flags_unless_permissions_are_meant() {
+        assert_eq!(
+            scan("grep -r for foo_bar"),
+            [(Kind::Flag, "-r".into()), (Kind::Name, "foo_bar".into())]
+        );
+        assert_eq!(
+            scan("chmod -w notes_v2"),
+            [(Kind::Mode, "-w".into()), (Kind::Name, "notes_v2".into())]
+        );
+        assert_eq!(scan("make it +x"), [(Kind::Mode, "+x".into())]);
+    }
+
+    #[test]
+    fn ages_read_right() {
+        let toks = tokenize("files untouched for more than 10 days");
+        let l = lex();
+        let s = Scanner::new(&toks, &l);
+        assert_eq!(
+            s.at(5, &|_| true).unwrap().value,
+            Value::Duration {
+                amount: 10.0,
+                unit: TimeUnit::Day,
+                rel: Rel::Older
+            }
+        );
+    }
+
+    #[test]
+    fn known_words_joined_by_a_slash_are_not_a_path() {
+        assert_eq!(scan("owner read/write only"), []);
+        assert_eq!(scan("copy to src/lib"), [(Kind::Path, "src/lib".into())]);
+    }
+
+    #[test]
+    fn paths_to_files_are_files() {
+        assert_eq!(
+            scan("grep x in /var/log/app.log and ~/notes/todo.md"),
+            [
+                (Kind::File, "/var/log/app.log".into()),
+                (Kind::File, "~/notes/todo.md".into())
+            ]
+        );
+        assert_eq!(
+            scan("cat /etc/passwd"),
+            [(Kind::File, "/etc/passwd".into())]
+        );
+        // Directories: no extension, a trailing slash, a dotted directory name.
+        assert_eq!(
+            scan("in src/components or lib/ or ~/.config or releases/v2.3"),
+            [
+                (Kind::Path, "src/components".into()),
+                (Kind::Path, "lib/".into()),
+                (Kind::Path, "~/.config".into()),
+                (Kind::Path, "releases/v2.3".into())
+            ]
         );
     }
 
@@ -1302,6 +1537,93 @@ mod tests {
             scan("search for 'quarterly report'"),
             [(Kind::Quoted, "quarterly report".into())]
         );
+    }
+
+    #[test]
+    fn file_type_words_name_folders() {
+        // `scan` treats every plain word as known; "pdfs" is also a file type in `lex`.
+        assert_eq!(
+            scan("copy the pdfs dir to x/"),
+            [(Kind::Path, "pdfs".into()), (Kind::Path, "x/".into())]
+        );
+        assert_eq!(scan("the largest folder"), []);
+    }
+
+    #[test]
+    fn subcommands_are_not_file_types() {
+        // `lex` knows "pdfs" as a file type and "docker" as a command name.
+        assert_eq!(scan("delete old pdfs"), [(Kind::Ext, "pdfs".into())]);
+        assert!(scan("docker pdfs api").iter().all(|(k, _)| *k != Kind::Ext));
+    }
+
+    #[test]
+    fn kill_options_are_signals() {
+        assert_eq!(
+            scan("kill -9 4242"),
+            [(Kind::Signal, "-9".into()), (Kind::Number, "4242".into())]
+        );
+        assert_eq!(scan("pkill -HUP nginx")[0], (Kind::Signal, "-HUP".into()));
+        assert_eq!(scan("show -9 lines")[0], (Kind::Number, "-9".into()));
+    }
+
+    #[test]
+    fn os_names_after_as_are_accounts() {
+        assert_eq!(
+            scan("ssh to 10.0.0.5 as ubuntu"),
+            [(Kind::Ip, "10.0.0.5".into()), (Kind::Name, "ubuntu".into())]
+        );
+        assert_eq!(scan("install htop on ubuntu"), []);
+        assert_eq!(scan("a debian container"), [(Kind::Name, "debian".into())]);
+    }
+
+    #[test]
+    fn words_after_named_are_names() {
+        // `scan` treats every plain word as known to the knowledge base.
+        assert_eq!(
+            scan("run caddy named proxy"),
+            [(Kind::Name, "proxy".into())]
+        );
+        assert_eq!(scan("name it proxy"), [(Kind::Name, "proxy".into())]);
+        assert_eq!(scan("run a proxy"), []);
+        assert_eq!(scan("cert + key"), []);
+        assert_eq!(
+            scan("pods in namespace ingress"),
+            [(Kind::Name, "ingress".into())]
+        );
+        assert_eq!(scan("open it in Preview"), [(Kind::Name, "Preview".into())]);
+        assert_eq!(scan("open it in preview"), []);
+    }
+
+    #[test]
+    fn numbers_with_media_units() {
+        assert_eq!(
+            scan("resize to 50% then 720p"),
+            [(Kind::Number, "50%".into()), (Kind::Number, "720p".into())]
+        );
+        assert_eq!(scan("at 30fps")[0], (Kind::Number, "30fps".into()));
+    }
+
+    #[test]
+    fn home_dotfiles_live_in_home() {
+        assert_eq!(
+            scan("truncate my .bashrc"),
+            [(Kind::File, "~/.bashrc".into())]
+        );
+        assert_eq!(scan("cat .env"), [(Kind::File, ".env".into())]);
+        assert_eq!(scan("cat ~/.zshrc"), [(Kind::Path, "~/.zshrc".into())]);
+    }
+
+    #[test]
+    fn image_tags_are_names_not_files() {
+        assert_eq!(
+            scan("run ubuntu:22.04"),
+            [(Kind::Name, "ubuntu:22.04".into())]
+        );
+        assert_eq!(
+            scan("pull python:3.12"),
+            [(Kind::Name, "python:3.12".into())]
+        );
+        assert_eq!(scan("open notes.txt"), [(Kind::File, "notes.txt".into())]);
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub struct LexiconSource {
     /// Common misspellings the edit-distance correction would get wrong.
     #[serde(default)]
     pub misspellings: HashMap<String, String>,
+    /// Software that requests name as a value ("restart nginx", "pid of postgres") and
+    /// recipes name as a word ("connect to postgres"): such a word is both.
+    #[serde(default)]
+    pub products: Vec<String>,
 }
 
 /// A sorted table of `(word, value)` pairs, looked up by binary search.
@@ -80,6 +84,9 @@ pub struct Lexicon<'a> {
     pub places: Vec<(Vec<&'a str>, &'a str)>,
     #[serde(borrow)]
     pub misspellings: Dict<'a, &'a str>,
+    /// Product names (sorted): a value and a word at once.
+    #[serde(borrow, default)]
+    pub products: Vec<&'a str>,
     /// Every canonical word the knowledge base knows (sorted); typo correction targets.
     #[serde(borrow)]
     pub vocab: Vec<&'a str>,
@@ -94,7 +101,11 @@ fn leak(s: String) -> &'static str {
 impl Lexicon<'static> {
     pub fn compile(src: LexiconSource) -> Lexicon<'static> {
         let mut canon: Vec<(&'static str, &'static str)> = Vec::new();
-        for (head, variants) in &src.synonyms {
+        // Sorted, so the result never depends on hash order (a variant listed under two
+        // heads is a lexicon error: see `conflicts`).
+        let mut synonyms: Vec<(&String, &Vec<String>)> = src.synonyms.iter().collect();
+        synonyms.sort();
+        for (head, variants) in synonyms {
             let head_stem = leak(stem(&head.to_lowercase()));
             for v in variants {
                 let v = v.to_lowercase();
@@ -139,7 +150,15 @@ impl Lexicon<'static> {
             .collect();
         stop.sort_unstable();
         stop.dedup();
+        let mut products: Vec<&'static str> = src
+            .products
+            .into_iter()
+            .map(|s| leak(s.to_lowercase()))
+            .collect();
+        products.sort_unstable();
+        products.dedup();
         Lexicon {
+            products,
             stop,
             abbrev: Dict::from_pairs(abbrev),
             canon: Dict::from_pairs(canon),
@@ -170,6 +189,35 @@ impl Lexicon<'static> {
     }
 }
 
+impl LexiconSource {
+    /// Variants whose stem falls under two different heads ("subfolder" as a directory and
+    /// as recursion): each is reported once, with both heads.
+    pub fn conflicts(&self) -> Vec<(String, String, String)> {
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut out = Vec::new();
+        let mut heads: Vec<&String> = self.synonyms.keys().collect();
+        heads.sort();
+        for head in heads {
+            let head_stem = stem(&head.to_lowercase());
+            for v in self.synonyms[head].iter().filter(|v| !v.contains(' ')) {
+                let v_stem = stem(&v.to_lowercase());
+                if v_stem == head_stem {
+                    continue;
+                }
+                match seen.get(&v_stem) {
+                    Some(other) if *other != head_stem => {
+                        out.push((v.clone(), other.clone(), head_stem.clone()))
+                    }
+                    _ => {
+                        seen.insert(v_stem, head_stem.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 impl Lexicon<'_> {
     /// Canonical form of one lower-case word: stem, then synonym head.
     pub fn canonical(&self, word: &str) -> String {
@@ -184,6 +232,10 @@ impl Lexicon<'_> {
         self.stop.binary_search(&word).is_ok()
     }
 
+    pub fn is_product(&self, word: &str) -> bool {
+        self.products.binary_search(&word).is_ok()
+    }
+
     /// Whether a canonical word is in the vocabulary.
     pub fn knows(&self, canon: &str) -> bool {
         self.vocab.binary_search(&canon).is_ok()
@@ -196,7 +248,8 @@ impl Lexicon<'_> {
             return Some(fixed.to_string());
         }
         let len = word.chars().count();
-        if len < 4 || !word.chars().all(|c| c.is_ascii_lowercase()) {
+        // A stopword is spelt right by definition ("that" is not a typo of "than").
+        if len < 4 || !word.chars().all(|c| c.is_ascii_lowercase()) || self.is_stop(word) {
             return None;
         }
         let canon = self.canonical(word);
@@ -311,6 +364,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_lexicon_gives_every_variant_one_head() {
+        let src: LexiconSource =
+            toml::from_str(include_str!("../../data/kb/lexicon.toml")).unwrap();
+        let conflicts = src.conflicts();
+        assert!(
+            conflicts.is_empty(),
+            "variants under two synonym heads (matching would depend on hash order): {conflicts:?}"
+        );
+    }
+
+    #[test]
+    fn conflicting_variants_are_found() {
+        let src: LexiconSource = toml::from_str(
+            "stopwords = []\n[abbreviations]\n[numbers]\n[filetypes]\n[places]\n\
+             [synonyms]\ndirectory = [\"subfolder\"]\nrecursive = [\"subfolders\"]\n",
+        )
+        .unwrap();
+        assert_eq!(src.conflicts().len(), 1);
+    }
+
+    #[test]
     fn stems_consistently() {
         assert_eq!(stem("files"), "fil");
         assert_eq!(stem("file"), "fil");
@@ -327,6 +401,17 @@ mod tests {
         assert_eq!(stem("matches"), "match");
         assert_eq!(stem("moving"), stem("move"));
         assert_eq!(stem("ls"), "ls");
+    }
+
+    #[test]
+    fn stopwords_are_never_corrected() {
+        let mut l = Lexicon {
+            stop: vec!["that"],
+            ..Lexicon::default()
+        };
+        l.set_vocab(["than".to_string(), "delet".to_string()]);
+        assert_eq!(l.correct("that"), None);
+        assert_eq!(l.correct("thab"), Some("than".into()));
     }
 
     #[test]

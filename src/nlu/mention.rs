@@ -170,6 +170,85 @@ pub struct Mention {
     pub after: Option<String>,
 }
 
+/// Verbs and negations a request puts before what they act on ("skip node_modules",
+/// "replace foo"): as cues they never mark the value in front of them.
+pub fn leads_only(w: &str) -> bool {
+    matches!(
+        w,
+        "excluding"
+            | "exclude"
+            | "skip"
+            | "skipping"
+            | "ignore"
+            | "ignoring"
+            | "outside"
+            | "omit"
+            | "omitting"
+            | "not"
+            | "only"
+            | "just"
+            | "every"
+            | "all"
+            | "each"
+            | "any"
+            | "replace"
+            | "substitute"
+            | "change"
+            | "swap"
+            | "rename"
+            | "turn"
+            | "give"
+            | "grant"
+            | "let"
+            | "allow"
+            | "make"
+            | "set"
+            | "remove"
+            | "delete"
+            | "take"
+            | "copy"
+            | "move"
+            | "send"
+            | "run"
+            | "execute"
+            | "apply"
+            | "find"
+            | "search"
+            | "grep"
+            | "extract"
+            | "compress"
+            | "archive"
+            | "pack"
+            | "bundle"
+            | "transfer"
+            | "pull"
+            | "download"
+            | "write"
+            | "flash"
+            | "burn"
+            | "mount"
+            | "unmount"
+            | "umount"
+            | "eject"
+            | "erase"
+            | "format"
+            | "clone"
+            | "insert"
+            | "prepend"
+            | "append"
+            | "add"
+            | "put"
+            | "whose"
+            | "where"
+            | "is"
+            | "equals"
+            | "either"
+            | "both"
+            | "also"
+            | "up"
+    )
+}
+
 /// Words that introduce the value after them, never the one before them.
 pub fn is_preposition(w: &str) -> bool {
     matches!(
@@ -235,7 +314,9 @@ impl Mention {
                     self.before.iter().take(2).any(|b| b == c)
                         // "main branch": a kind word may follow its value; a preposition
                         // after a value belongs to the next value ("a.txt to b.txt").
-                        || (self.after.as_deref() == Some(c.as_str()) && !is_preposition(c))
+                        || (self.after.as_deref() == Some(c.as_str())
+                            && !is_preposition(c)
+                            && !leads_only(c))
                 }
                 n => {
                     // A multi-word cue must sit immediately before the mention, in order.
@@ -247,6 +328,28 @@ impl Mention {
                 }
             }
         })
+    }
+
+    /// How strongly `cues` mark this mention: 3 when a cue is the word right before it,
+    /// 2 when it is two words before, 1 when a kind word follows it, `None` otherwise.
+    pub fn cue_strength(&self, cues: &[String]) -> Option<u8> {
+        let single = |c: &String| !c.contains(' ');
+        if cues.iter().any(|c| self.before.first() == Some(c))
+            || cues
+                .iter()
+                .filter(|c| !single(c))
+                .any(|c| self.cued_by(std::slice::from_ref(c)))
+        {
+            return Some(3);
+        }
+        if cues
+            .iter()
+            .filter(|c| single(c))
+            .any(|c| self.before.get(1) == Some(c))
+        {
+            return Some(2);
+        }
+        self.cued_by(cues).then_some(1)
     }
 
     pub fn number(&self) -> Option<f64> {

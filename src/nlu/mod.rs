@@ -52,13 +52,24 @@ impl Analysis {
 
     /// Canonical words and mention symbols in request order (stopwords included), the
     /// sequence cue phrases are matched against.
+    /// A flag the user typed stands for itself, one entry per short flag (`-rn` gives `-r`,
+    /// `-n`), so cues can name flags: `when = ["-i"]`.
     pub fn sequence(&self) -> Vec<&str> {
         let mut items: Vec<(usize, &str)> = self
             .words
             .iter()
             .map(|w| (w.token, w.canon.as_str()))
-            .chain(self.mentions.iter().map(|m| (m.first, m.kind.symbol())))
             .collect();
+        for m in &self.mentions {
+            match m.kind {
+                Kind::Flag if !m.text.starts_with("--") && m.text.len() > 2 => {
+                    let letters = m.text.trim_start_matches('-');
+                    items.extend(letters.chars().filter_map(short_flag).map(|f| (m.first, f)));
+                }
+                Kind::Flag => items.push((m.first, m.text.as_str())),
+                _ => items.push((m.first, m.kind.symbol())),
+            }
+        }
         items.sort_by_key(|(i, _)| *i);
         items.into_iter().map(|(_, s)| s).collect()
     }
@@ -66,6 +77,26 @@ impl Analysis {
     /// Lower-case words (not canonicalised) that are not part of a mention.
     pub fn lower_words(&self) -> impl Iterator<Item = &str> {
         self.words.iter().map(|w| w.lower.as_str())
+    }
+}
+
+/// One short flag as its own string (`'r'` → `"-r"`), so a combined flag can be split into
+/// entries that borrow nothing from the request.
+fn short_flag(c: char) -> Option<&'static str> {
+    const LOWER: [&str; 26] = [
+        "-a", "-b", "-c", "-d", "-e", "-f", "-g", "-h", "-i", "-j", "-k", "-l", "-m", "-n", "-o",
+        "-p", "-q", "-r", "-s", "-t", "-u", "-v", "-w", "-x", "-y", "-z",
+    ];
+    const UPPER: [&str; 26] = [
+        "-A", "-B", "-C", "-D", "-E", "-F", "-G", "-H", "-I", "-J", "-K", "-L", "-M", "-N", "-O",
+        "-P", "-Q", "-R", "-S", "-T", "-U", "-V", "-W", "-X", "-Y", "-Z",
+    ];
+    const DIGITS: [&str; 10] = ["-0", "-1", "-2", "-3", "-4", "-5", "-6", "-7", "-8", "-9"];
+    match c {
+        'a'..='z' => Some(LOWER[c as usize - 'a' as usize]),
+        'A'..='Z' => Some(UPPER[c as usize - 'A' as usize]),
+        '0'..='9' => Some(DIGITS[c as usize - '0' as usize]),
+        _ => None,
     }
 }
 
@@ -104,7 +135,10 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
     let scanner = extract::Scanner::new(&tokens, lexicon);
     let known = |w: &str| {
         let c = lexicon.canonical(w);
-        lexicon.knows(&c) || lexicon.is_stop(w) || lexicon.abbrev.contains_key(w)
+        lexicon.knows(&c)
+            || lexicon.is_stop(w)
+            || lexicon.abbrev.contains_key(w)
+            || expand_contraction(w).is_some()
     };
     let mut words = Vec::new();
     let mut mentions = Vec::new();
@@ -128,11 +162,51 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
             i += 1;
             continue;
         }
-        if let Some(m) = scanner.at(i, &known) {
-            terms.push(m.kind.symbol().to_string());
-            i = m.last + 1;
-            mentions.push(m);
-            continue;
+        // Multi-word shorthands ("how many" → count, "get rid of" → delete) are words, even
+        // when a part of them alone would read as a name ("rid").
+        let phrase = phrase_at(&tokens, &scanner.lower, i, lexicon);
+        let compound = descriptive_compound(&scanner.lower[i]).filter(|_| !tokens[i].is_quoted());
+        if phrase.is_none() && compound.is_none() {
+            if let Some(m) = scanner.at(i, &known) {
+                // "case-insensitive", "git-tracked": a hyphenated token made of known words
+                // reads as those words; after a kind word ("the symlink app-live", "branch
+                // fix-login") it is a name as well.
+                let compound = m.kind == Kind::Name
+                    && m.first == m.last
+                    && m.text.contains('-')
+                    && m.text.split('-').all(|p| {
+                        p.len() > 1
+                            && p.chars().all(|c| c.is_ascii_alphabetic())
+                            && known(&p.to_lowercase())
+                    });
+                if compound {
+                    for part in m.text.split('-') {
+                        let lower = part.to_lowercase();
+                        let stop = lexicon.is_stop(&lower);
+                        let canon = lexicon.canonical(&lower);
+                        if !stop {
+                            terms.push(canon.clone());
+                        }
+                        words.push(Word {
+                            token: i,
+                            lower,
+                            canon,
+                            stop,
+                        });
+                    }
+                    let after_kind_word = i > 0
+                        && (extract::KIND_WORDS.contains(&scanner.lower[i - 1].as_str())
+                            || matches!(scanner.lower[i - 1].as_str(), "symlink" | "link"));
+                    if !after_kind_word {
+                        i = m.last + 1;
+                        continue;
+                    }
+                }
+                terms.push(m.kind.symbol().to_string());
+                i = m.last + 1;
+                mentions.push(m);
+                continue;
+            }
         }
         let lower = scanner.lower[i]
             .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
@@ -141,7 +215,30 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
             i += 1;
             continue;
         }
-        for part in expand_word(&lower, lexicon) {
+        if phrase.is_none() && lexicon.is_product(&lower) && !tokens[i].is_quoted() {
+            // A product name is a value and a word at once: "pid of postgres" binds it,
+            // "connect to postgres" matches on it.
+            terms.push(Kind::Name.symbol().to_string());
+            mentions.push(scanner.make(Kind::Name, i, i, Value::Text));
+        }
+        let (parts, used) = match (phrase, compound) {
+            (Some((exp, n)), _) => (exp.split_whitespace().map(str::to_string).collect(), n),
+            (None, Some(words)) => (
+                words.iter().flat_map(|w| expand_word(w, lexicon)).collect(),
+                1,
+            ),
+            // "read/write" reads as two words.
+            (None, None) if lower.contains('/') => (
+                lower
+                    .split('/')
+                    .filter(|p| !p.is_empty())
+                    .flat_map(|p| expand_word(p, lexicon))
+                    .collect(),
+                1,
+            ),
+            (None, None) => (expand_word(&lower, lexicon), 1),
+        };
+        for part in parts {
             let stop = lexicon.is_stop(&part);
             let canon = lexicon.canonical(&part);
             if !stop {
@@ -154,7 +251,7 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
                 stop,
             });
         }
-        i += 1;
+        i += used;
     }
     Analysis {
         tokens,
@@ -162,6 +259,65 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
         mentions,
         terms,
     }
+}
+
+/// A multi-word abbreviation starting at token `i`: its expansion and how many tokens it
+/// spans (the longest match wins).
+fn phrase_at<'a>(
+    tokens: &[Token],
+    lower: &[String],
+    i: usize,
+    lexicon: &Lexicon<'a>,
+) -> Option<(&'a str, usize)> {
+    // Plain words only (trailing punctuation aside): ".log in" is a file type and a
+    // preposition, not "log in".
+    let word = |k: usize| {
+        let quoted = tokens.get(k).is_some_and(|t| t.is_quoted());
+        lower
+            .get(k)
+            .filter(|_| !quoted)
+            .map(|w| w.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '\''))
+            .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+    };
+    lexicon
+        .abbrev
+        .iter()
+        .filter(|(k, _)| k.contains(' '))
+        .filter_map(|(k, v)| {
+            let n = k.split_whitespace().count();
+            let hit = k
+                .split_whitespace()
+                .enumerate()
+                .all(|(j, part)| word(i + j) == Some(part));
+            hit.then_some((*v, n))
+        })
+        .max_by_key(|&(_, n)| n)
+}
+
+/// "memory-consuming", "cpu-intensive", "gzip-compressed": a describing compound, read as
+/// its words. The second part is one of a few adjectives that never end a resource name
+/// the way "-cache" or "-api" do.
+fn descriptive_compound(lower: &str) -> Option<Vec<&str>> {
+    let (head, tail) = lower.split_once('-')?;
+    let describing = matches!(
+        tail,
+        "consuming"
+            | "intensive"
+            | "hungry"
+            | "heavy"
+            | "compressed"
+            | "signed"
+            | "only"
+            | "wide"
+            | "time"
+            | "based"
+            | "encoded"
+            | "separated"
+            | "sensitive"
+            | "insensitive"
+    );
+    (describing && !head.is_empty() && head.chars().all(|c| c.is_ascii_lowercase()))
+        .then(|| vec![head, tail])
 }
 
 /// Contractions, abbreviations and typo fixes for one lower-case word.
@@ -176,6 +332,10 @@ fn expand_word(lower: &str, lexicon: &Lexicon) -> Vec<String> {
         .unwrap_or(stripped);
     if let Some(exp) = lexicon.abbrev.get(base) {
         return exp.split_whitespace().map(str::to_string).collect();
+    }
+    // Stopwords are never typos of content words ("with" is not "width").
+    if lexicon.is_stop(base) {
+        return vec![base.to_string()];
     }
     if let Some(fixed) = lexicon.correct(base) {
         if let Some(exp) = lexicon.abbrev.get(&fixed) {
@@ -196,4 +356,114 @@ fn symbol_kind(symbol: &str) -> Kind {
     .into_iter()
     .find(|k| k.symbol() == symbol)
     .unwrap_or(Name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon() -> Lexicon<'static> {
+        let mut l = Lexicon {
+            stop: vec!["how", "of", "the", "with"],
+            abbrev: lexicon::Dict::from_pairs(vec![
+                ("how many", "count"),
+                ("get rid of", "delete"),
+            ]),
+            ..Lexicon::default()
+        };
+        l.set_vocab(["big", "count", "delet", "junk", "length", "lin", "width"].map(String::from));
+        l
+    }
+
+    fn canon(text: &str) -> Vec<String> {
+        analyze(text, &lexicon(), false)
+            .words
+            .into_iter()
+            .map(|w| w.canon)
+            .collect()
+    }
+
+    #[test]
+    fn multi_word_shorthands_expand() {
+        assert_eq!(canon("how many lines"), ["count", "lin"]);
+        assert_eq!(canon("get rid of junk"), ["delet", "junk"]);
+        // Only the whole phrase counts, made of plain words.
+        assert_eq!(canon("how big"), ["how", "big"]);
+        assert_ne!(canon("how, .many"), ["count"]);
+    }
+
+    #[test]
+    fn hyphenated_known_words_read_as_words() {
+        let a = analyze("big-junk", &lexicon(), false);
+        assert!(a.mentions.is_empty());
+        assert_eq!(canon("big-junk"), ["big", "junk"]);
+        // After a kind word the compound is a name too.
+        let a = analyze("branch big-junk", &lexicon(), false);
+        assert!(a.mentions.iter().any(|m| m.text == "big-junk"));
+        // Parts the lexicon does not know: only a name.
+        assert_eq!(canon("web-7d9f"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn any_text_is_analysed_without_panicking() {
+        for text in [
+            "rm -rf / — yes",
+            "—",
+            "a—",
+            "3—",
+            "1½ gigs",
+            "ünïcödé ñame 3rd",
+            "日本語のファイル.txt を削除",
+            "emoji 🎉🎉 files",
+            "\u{0}\u{7f}",
+            "'unterminated",
+        ] {
+            let _ = analyze(text, &lexicon(), false);
+        }
+    }
+
+    #[test]
+    fn typed_flags_appear_in_the_cue_sequence() {
+        let a = analyze("grep -rn foo_bar --include x", &lexicon(), false);
+        let seq = a.sequence();
+        assert!(seq.contains(&"-r") && seq.contains(&"-n"), "{seq:?}");
+        assert!(seq.contains(&"--include"), "{seq:?}");
+        assert!(!seq.contains(&"#flag"));
+    }
+
+    #[test]
+    fn stopwords_are_not_typo_corrected() {
+        // "with" is one edit away from the vocabulary word "width".
+        assert_eq!(canon("with"), ["with"]);
+        assert_eq!(canon("lentgh"), ["length"]);
+    }
+
+    #[test]
+    fn describing_compounds_are_words() {
+        let lexicon = Lexicon::default();
+        let a = analyze("top memory-consuming processes", &lexicon, false);
+        assert!(a.mentions.iter().all(|m| m.text != "memory-consuming"));
+        assert!(a.words.iter().any(|w| w.lower == "memory"));
+        assert!(a.words.iter().any(|w| w.lower == "consuming"));
+        let a = analyze("restart redis-cache", &lexicon, false);
+        assert!(a.mentions.iter().any(|m| m.text == "redis-cache"));
+    }
+
+    #[test]
+    fn product_names_are_values_and_words() {
+        let mut lexicon = Lexicon {
+            products: vec!["nginx"],
+            ..Lexicon::default()
+        };
+        lexicon.set_vocab(["restart".to_string(), "nginx".to_string()]);
+        let a = analyze("restart nginx", &lexicon, false);
+        assert_eq!(a.mentions.len(), 1);
+        assert_eq!(a.mentions[0].kind, Kind::Name);
+        assert_eq!(a.mentions[0].text, "nginx");
+        assert!(a.terms.iter().any(|t| t == "nginx"));
+        assert!(a.terms.iter().any(|t| t == "#name"));
+        // Quoted, it is only a value.
+        let a = analyze("restart 'nginx'", &lexicon, false);
+        assert!(!a.terms.iter().any(|t| t == "nginx"));
+    }
 }

@@ -166,6 +166,31 @@ pub fn is_signal(s: &str) -> bool {
         )
 }
 
+/// `-9`, `-HUP`, `-SIGKILL`: `-(\d{1,2}|SIG[A-Z0-9]+|[A-Z][A-Z0-9]+)` (a kill option).
+pub fn is_kill_option(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix('-') else {
+        return false;
+    };
+    (digits(rest) && rest.len() <= 2)
+        || (rest.len() >= 2
+            && rest.starts_with(|c: char| c.is_ascii_uppercase())
+            && all(rest, |c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+}
+
+/// `50%`, `720p`, `800px`, `30fps`: `(\d+(\.\d+)?)(%|p|px|fps)`; returns the number.
+pub fn unit_number(s: &str) -> Option<&str> {
+    let (num, unit) = split_number(s)?;
+    matches!(unit.to_ascii_lowercase().as_str(), "%" | "p" | "px" | "fps").then_some(num)
+}
+
+/// `ubuntu:22.04`, `python:3.12`: a name with a numeric version tag (not a file `*.04`).
+pub fn is_image_reference(s: &str) -> bool {
+    match s.rsplit_once(':') {
+        Some((name, tag)) => !name.is_empty() && tag.split('.').all(digits),
+        None => false,
+    }
+}
+
 /// A commit: 7–40 hex digits with at least one digit and one letter, `HEAD`, `HEAD~3`,
 /// `HEAD^`, `@{1}`.
 pub fn is_commit(s: &str) -> bool {
@@ -217,7 +242,8 @@ pub fn is_number(s: &str) -> bool {
 /// `3rd`, `21st` → 3, 21.
 pub fn ordinal(s: &str) -> Option<&str> {
     let lower = s.len().checked_sub(2)?;
-    let (n, suffix) = s.split_at(lower);
+    // Not a char boundary: the token ends in a multi-byte character ("—"), no ordinal.
+    let (n, suffix) = s.split_at_checked(lower)?;
     (digits(n)
         && matches!(
             suffix.to_ascii_lowercase().as_str(),
