@@ -12,6 +12,9 @@ mod nlu;
 #[path = "src/kb/build_support.rs"]
 mod kb;
 
+#[path = "src/safety/build_data.rs"]
+mod safety_data;
+
 use std::path::Path;
 
 fn main() {
@@ -60,15 +63,15 @@ fn main() {
     )
     .unwrap();
 
-    // The safety data: TOML for people, JSON for the binary (several times faster to
-    // parse on every start-up). The structures are validated by the safety module's tests.
-    for name in ["paths", "commands", "shells", "rules", "intent", "flavour"] {
-        convert(
-            &format!("data/safety/{name}.toml"),
-            &out_dir.join(format!("safety-{name}.json")),
-        );
-    }
-    convert("data/packages.toml", &out_dir.join("packages.json"));
+    // The safety data: static tables of small JSON entries, parsed one by one as checks need
+    // them, with each pattern's required literals (src/safety/build_data.rs).
+    println!("cargo:rerun-if-changed=data/safety");
+    println!("cargo:rerun-if-changed=data/packages.toml");
+    println!("cargo:rerun-if-changed=src/safety/build_data.rs");
+    println!("cargo:rerun-if-changed=src/safety/literals.rs");
+    let safety = safety_data::generate(Path::new("data/safety"), Path::new("data/packages.toml"))
+        .unwrap_or_else(|e| panic!("safety data error: {e}"));
+    std::fs::write(out_dir.join("safety_data.rs"), safety).unwrap();
     // The command dictionary for `caro explain` (not recipes).
     convert("data/commands.toml", &out_dir.join("kb-commands.json"));
 }

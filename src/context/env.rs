@@ -8,7 +8,6 @@
 use std::collections::BTreeMap;
 
 use once_cell::sync::Lazy;
-use regex::Regex;
 
 /// Read-only view of the environment that hides secrets.
 #[derive(Clone, Debug)]
@@ -273,46 +272,48 @@ fn split_words(name: &str) -> Vec<String> {
     words
 }
 
-static SECRET_VALUE_PATTERNS: Lazy<Regex> = Lazy::new(|| {
-    // ASCII word boundaries: every token format here is ASCII, and Unicode `\b` would keep
-    // the regex engine off its fast path for every variable.
-    Regex::new(concat!(
+static SECRET_VALUE_PATTERNS: Lazy<regex_lite::Regex> = Lazy::new(|| {
+    // `regex_lite`: this runs in every short-lived process that reads a long value (HOME,
+    // PWD), and `regex` spends ~5 M instructions compiling this alternation, regex_lite a
+    // fraction of that. Its `\b`, `\s` and `(?i)` are ASCII-only, which is what every token
+    // format here needs.
+    regex_lite::Regex::new(concat!(
         r"(?x)",
         r"-----BEGIN[\ A-Z]*PRIVATE\ KEY-----",
         r#"|"private_key"\s*:"#,
-        r"|(?-u:\b)AGE-SECRET-KEY-1[0-9A-Z]{20,}",
+        r"|\bAGE-SECRET-KEY-1[0-9A-Z]{20,}",
         // GitHub, GitLab, npm, PyPI, Hugging Face.
-        r"|(?-u:\b)(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}",
-        r"|(?-u:\b)github_pat_[A-Za-z0-9_]{20,}",
-        r"|(?-u:\b)glpat-[A-Za-z0-9_-]{16,}",
-        r"|(?-u:\b)npm_[A-Za-z0-9]{30,}",
-        r"|(?-u:\b)pypi-[A-Za-z0-9_-]{40,}",
-        r"|(?-u:\b)hf_[A-Za-z0-9]{30,}",
+        r"|\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}",
+        r"|\bgithub_pat_[A-Za-z0-9_]{20,}",
+        r"|\bglpat-[A-Za-z0-9_-]{16,}",
+        r"|\bnpm_[A-Za-z0-9]{30,}",
+        r"|\bpypi-[A-Za-z0-9_-]{40,}",
+        r"|\bhf_[A-Za-z0-9]{30,}",
         // OpenAI / Anthropic, Stripe, Slack, SendGrid, Vault, DigitalOcean, Shopify.
-        r"|(?-u:\b)sk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}",
-        r"|(?-u:\b)(?:[rs]k|whsec)_(?:live_|test_)?[A-Za-z0-9]{16,}",
-        r"|(?-u:\b)xox[abprs]-[A-Za-z0-9-]{10,}",
-        r"|(?-u:\b)SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
-        r"|(?-u:\b)hv[sb]\.[A-Za-z0-9_-]{20,}",
-        r"|(?-u:\b)dop_v1_[a-f0-9]{40,}",
-        r"|(?-u:\b)shp(?:at|ss|ca)_[a-fA-F0-9]{32}",
+        r"|\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}",
+        r"|\b(?:[rs]k|whsec)_(?:live_|test_)?[A-Za-z0-9]{16,}",
+        r"|\bxox[abprs]-[A-Za-z0-9-]{10,}",
+        r"|\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
+        r"|\bhv[sb]\.[A-Za-z0-9_-]{20,}",
+        r"|\bdop_v1_[a-f0-9]{40,}",
+        r"|\bshp(?:at|ss|ca)_[a-fA-F0-9]{32}",
         // AWS access key ids.
-        r"|(?-u:\b)(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?-u:\b)",
+        r"|\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b",
         // Google: API keys, OAuth access and refresh tokens.
-        r"|(?-u:\b)AIza[0-9A-Za-z_-]{30,}",
-        r"|(?-u:\b)ya29\.[0-9A-Za-z_-]{20,}",
-        r"|(?-u:\b)1//0[0-9A-Za-z_-]{20,}",
+        r"|\bAIza[0-9A-Za-z_-]{30,}",
+        r"|\bya29\.[0-9A-Za-z_-]{20,}",
+        r"|\b1//0[0-9A-Za-z_-]{20,}",
         // Azure AD client secrets (`abc8Q~…`) and SAS signatures.
-        r"|(?-u:\b)[A-Za-z0-9_.-]{3}[0-9]Q~[A-Za-z0-9_.~-]{31,34}",
+        r"|\b[A-Za-z0-9_.-]{3}[0-9]Q~[A-Za-z0-9_.~-]{31,34}",
         r"|[?&]sig=[A-Za-z0-9%+/=]{16,}",
         // JSON web tokens.
-        r"|(?-u:\b)eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        r"|\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
         // Webhook URLs whose path is the secret.
         r"|hooks\.slack\.com/services/|discord(?:app)?\.com/api/webhooks/",
         // Credentials embedded in a URL: scheme://user:password@host
         r"|[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@",
         // Authorization header values.
-        r"|(?-u:\b)(?:Bearer|Basic)\ [A-Za-z0-9._~+/=-]{16,}",
+        r"|\b(?:Bearer|Basic)\ [A-Za-z0-9._~+/=-]{16,}",
         // key=value credentials in connection strings and query strings.
         r"|(?i:AccountKey|SharedAccessKey|password|passwd|pwd|secret|token|api_?key|access_?key)=[^;&\s]{4,}",
     ))

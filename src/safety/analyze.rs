@@ -531,7 +531,7 @@ impl Walker {
         // Look through wrappers.
         loop {
             let name = basename(&fields[idx].text).to_string();
-            let Some(spec) = self.data.commands.wrapper.get(name.as_str()) else {
+            let Some(spec) = self.data.commands.wrapper(name.as_str()) else {
                 break;
             };
             let mut j = idx + 1;
@@ -779,7 +779,7 @@ impl Walker {
         let mut syntax_shell = None;
         let mut reads_stdin = false;
         let mut script_file_downloaded = false;
-        if let Some(spec) = self.data.commands.interpreter.get(name) {
+        if let Some(spec) = self.data.commands.interpreter(name) {
             syntax_shell = spec.shell();
             let is_shell = syntax_shell.is_some();
             let mut k = 0;

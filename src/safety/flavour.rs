@@ -8,21 +8,17 @@
 use serde::Deserialize;
 
 use super::analyze::{Analysis, Invocation};
-use super::rules::{split_entry, MatchCx, Matcher, MatcherSpec};
+use super::data::{self, compiled, Entries};
+use super::rules::{MatchCx, Matcher, MatcherSpec};
 use super::syntax::Span;
 use super::{Warning, WarningKind};
 use crate::context::Flavour;
 use crate::quote::quote;
 
+/// An entry as the build script stores it: its own keys, its conditions under `when`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct FlavourFile {
-    flag: Vec<toml::Table>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FlavourHead {
+struct FlavourEntry {
     id: String,
     lacking: Vec<String>,
     message: String,
@@ -30,6 +26,7 @@ struct FlavourHead {
     rewrite: Option<String>,
     #[serde(default)]
     replacement: Option<String>,
+    when: MatcherSpec,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,11 +81,10 @@ struct Entry {
     matcher: Matcher,
 }
 
-#[derive(Debug)]
+/// The entries, each parsed the first time a command it names is checked; the build script
+/// indexes them by command name (`FLAVOURS_BY_COMMAND`).
 pub(crate) struct FlavourSet {
-    entries: Vec<Entry>,
-    /// Entry indices by command name (every entry names its commands).
-    by_command: std::collections::HashMap<String, Vec<usize>>,
+    entries: Entries<Entry>,
 }
 
 /// A replacement of one span of the checked command.
@@ -107,6 +103,15 @@ pub(crate) struct FlavourReport {
     pub explained: Vec<String>,
 }
 
+/// A flavour's bit in the build script's index (`FLAVOURS_BY_COMMAND`).
+fn flavour_bit(flavour: Flavour) -> u8 {
+    match flavour {
+        Flavour::Gnu => 1,
+        Flavour::Bsd => 2,
+        Flavour::Busybox => 4,
+    }
+}
+
 fn flavour_name(name: &str) -> Option<Flavour> {
     match name {
         "gnu" => Some(Flavour::Gnu),
@@ -117,71 +122,24 @@ fn flavour_name(name: &str) -> Option<Flavour> {
 }
 
 impl FlavourSet {
-    pub(crate) fn load(
-        file: &FlavourFile,
-        _commands: &super::data::CommandData,
-    ) -> Result<FlavourSet, String> {
-        let mut entries = Vec::new();
-        for (n, table) in file.flag.iter().enumerate() {
-            let label = table
-                .get("id")
-                .and_then(|v| v.as_str())
-                .map_or_else(|| format!("#{}", n + 1), str::to_string);
-            let what = format!("flavour.toml entry {label}");
-            let (head, spec): (FlavourHead, MatcherSpec) = split_entry(
-                table.clone(),
-                &["id", "lacking", "message", "rewrite", "replacement"],
-                &what,
-            )?;
-            let lacking = head
-                .lacking
-                .iter()
-                .map(|l| flavour_name(l).ok_or_else(|| format!("{what}: unknown flavour {l:?}")))
-                .collect::<Result<Vec<_>, _>>()?;
-            let rewrite = head
-                .rewrite
-                .as_deref()
-                .map(|r| Rewrite::parse(r).ok_or_else(|| format!("{what}: unknown rewrite {r:?}")))
-                .transpose()?;
-            if matches!(
-                rewrite,
-                Some(Rewrite::ReplaceFlag | Rewrite::CommandReplace)
-            ) && head.replacement.is_none()
-            {
-                return Err(format!("{what}: this rewrite needs a replacement"));
-            }
-            entries.push(Entry {
-                id: head.id,
-                lacking,
-                message: head.message,
-                rewrite,
-                replacement: head.replacement.unwrap_or_default(),
-                matcher: Matcher::compile(&spec, &what)?,
-            });
+    pub(crate) const fn new() -> FlavourSet {
+        FlavourSet {
+            entries: Entries::new(),
         }
-        let mut by_command: std::collections::HashMap<String, Vec<usize>> = Default::default();
-        for (i, e) in entries.iter().enumerate() {
-            if e.matcher.command_names().is_empty() {
-                return Err(format!(
-                    "flavour.toml entry {}: name the commands it applies to",
-                    e.id
-                ));
-            }
-            for name in e.matcher.command_names() {
-                by_command.entry(name.clone()).or_default().push(i);
-            }
-        }
-        Ok(FlavourSet {
-            entries,
-            by_command,
+    }
+
+    fn entry(&self, i: usize) -> Option<&Entry> {
+        self.entries.get(compiled::FLAVOURS.len(), i, || {
+            parse_entry(compiled::FLAVOURS[i])
         })
     }
 
-    #[cfg(test)]
-    pub(crate) fn validate_regexes(&self) -> Result<(), String> {
-        self.entries
-            .iter()
-            .try_for_each(|e| e.matcher.validate_regexes())
+    /// Parse every entry and compile its patterns (the data tests).
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        for &row in compiled::FLAVOURS {
+            parse_entry(row)?.matcher.validate_regexes()?;
+        }
+        Ok(())
     }
 
     /// Check every local command against the flavour of this machine's userland.
@@ -196,10 +154,16 @@ impl FlavourSet {
             if inv.remote || inv.name.is_empty() {
                 continue;
             }
-            let Some(candidates) = self.by_command.get(&inv.name) else {
+            let Some(k) = data::find(compiled::FLAVOURS_BY_COMMAND, &inv.name) else {
                 continue;
             };
-            for entry in candidates.iter().map(|&i| &self.entries[i]) {
+            let candidates = compiled::FLAVOURS_BY_COMMAND[k].1;
+            let bit = flavour_bit(flavour);
+            for entry in candidates
+                .iter()
+                .filter(|&&(_, lacking)| lacking & bit != 0)
+                .filter_map(|&(i, _)| self.entry(usize::from(i)))
+            {
                 if !entry.lacking.contains(&flavour) || !entry.matcher.matches_invocation(inv, cx) {
                     continue;
                 }
@@ -231,6 +195,40 @@ impl FlavourSet {
         }
         report
     }
+}
+
+fn parse_entry((id, json): (&str, &str)) -> Result<Entry, String> {
+    let head: FlavourEntry = data::parse_json(&format!("safety/flavour.toml entry {id}"), json)?;
+    let what = format!("flavour.toml entry {id}");
+    let lacking = head
+        .lacking
+        .iter()
+        .map(|l| flavour_name(l).ok_or_else(|| format!("{what}: unknown flavour {l:?}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let rewrite = head
+        .rewrite
+        .as_deref()
+        .map(|r| Rewrite::parse(r).ok_or_else(|| format!("{what}: unknown rewrite {r:?}")))
+        .transpose()?;
+    if matches!(
+        rewrite,
+        Some(Rewrite::ReplaceFlag | Rewrite::CommandReplace)
+    ) && head.replacement.is_none()
+    {
+        return Err(format!("{what}: this rewrite needs a replacement"));
+    }
+    let matcher = Matcher::compile(&head.when, &what)?;
+    if matcher.command_names().is_empty() {
+        return Err(format!("{what}: name the commands it applies to"));
+    }
+    Ok(Entry {
+        id: head.id,
+        lacking,
+        message: head.message,
+        rewrite,
+        replacement: head.replacement.unwrap_or_default(),
+        matcher,
+    })
 }
 
 enum Outcome {
@@ -848,5 +846,36 @@ mod tests {
             Some("XcdY")
         );
         assert_eq!(apply_edits("abcdef", &[e(0, 3, "X"), e(2, 4, "Y")]), None);
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// The build script's index sends each command to exactly the entries that name it.
+    #[test]
+    fn build_index_matches_the_entries() {
+        let mut by_command: BTreeMap<&str, Vec<(u16, u8)>> = BTreeMap::new();
+        let entries: Vec<Entry> = compiled::FLAVOURS
+            .iter()
+            .map(|&row| parse_entry(row).unwrap())
+            .collect();
+        for (i, entry) in entries.iter().enumerate() {
+            let lacking = entry.lacking.iter().fold(0, |m, &f| m | flavour_bit(f));
+            for name in entry.matcher.command_names() {
+                by_command
+                    .entry(name)
+                    .or_default()
+                    .push((u16::try_from(i).unwrap(), lacking));
+            }
+        }
+        let built: BTreeMap<&str, Vec<(u16, u8)>> = compiled::FLAVOURS_BY_COMMAND
+            .iter()
+            .map(|(name, list)| (*name, list.to_vec()))
+            .collect();
+        assert_eq!(built, by_command);
     }
 }

@@ -6,18 +6,25 @@
 
 use std::collections::HashMap;
 
+use once_cell::sync::Lazy;
 use serde::Deserialize;
 
 use super::analyze::Analysis;
-use super::data::ShellData;
+use super::data::{self, compiled, Entries, ShellData};
 use super::{Warning, WarningKind};
 use crate::context::{Context, Os};
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `data/packages.toml`, parsed only when a tool is missing, and then only that tool's row.
 pub(crate) struct Packages {
-    managers: HashMap<String, Vec<String>>,
-    tools: HashMap<String, PackageNames>,
+    managers: Lazy<HashMap<String, Vec<String>>>,
+    tools: Entries<PackageNames>,
+}
+
+fn load_managers() -> HashMap<String, Vec<String>> {
+    data::parse_json("packages.toml managers", compiled::PACKAGE_MANAGERS).unwrap_or_else(|e| {
+        data::report_defect(e);
+        HashMap::new()
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -36,6 +43,33 @@ const INSTALL: &[(&str, &str)] = &[
 ];
 
 impl Packages {
+    pub(crate) const fn new() -> Packages {
+        Packages {
+            managers: Lazy::new(load_managers),
+            tools: Entries::new(),
+        }
+    }
+
+    fn tool(&self, name: &str) -> Option<&PackageNames> {
+        let table = compiled::PACKAGE_TOOLS;
+        let i = data::find(table, name)?;
+        self.tools.get(table.len(), i, || {
+            data::parse_json(&format!("packages.toml tools {name}"), table[i].1)
+        })
+    }
+
+    /// Parse every row (the data tests).
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        data::parse_json::<HashMap<String, Vec<String>>>(
+            "packages.toml managers",
+            compiled::PACKAGE_MANAGERS,
+        )?;
+        for (name, json) in compiled::PACKAGE_TOOLS {
+            data::parse_json::<PackageNames>(&format!("packages.toml tools {name}"), json)?;
+        }
+        Ok(())
+    }
+
     /// The package manager for this machine.
     fn manager(&self, ctx: &Context) -> Option<&'static str> {
         if ctx.os == Os::Macos {
@@ -51,7 +85,7 @@ impl Packages {
 
     /// "install it with `sudo apt install ripgrep`", when the package is known.
     pub(crate) fn install_hint(&self, tool: &str, ctx: &Context) -> Option<String> {
-        let names = self.tools.get(tool)?;
+        let names = self.tool(tool)?;
         let manager = self.manager(ctx)?;
         let package = match names {
             PackageNames::Same(p) => p.clone(),

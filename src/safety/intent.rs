@@ -1,18 +1,16 @@
 //! The request's intent, judged on its own: "wipe the disk", "fork bomb", "delete
 //! everything" are flagged even when a candidate looks harmless. Patterns live in
-//! `data/safety/intent.toml`.
+//! `data/safety/intent.toml`. An intent whose required words are missing from the request
+//! (worked out at build time, see `lazy_regex.rs`) costs a few substring tests: ordinary
+//! requests never parse or compile one.
+
+use std::sync::{Mutex, OnceLock};
 
 use serde::Deserialize;
 
-use super::rules::LazyRegex;
+use super::data::{self, compiled, Entries};
+use super::lazy_regex::{self, LazyRegex};
 use super::{Finding, Risk};
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct IntentFile {
-    negation: String,
-    intent: Vec<IntentSpec>,
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -20,9 +18,6 @@ struct IntentSpec {
     id: String,
     risk: Risk,
     reason: String,
-    /// Words of which at least one appears in every request the pattern can match: a plain
-    /// substring test that spares compiling the pattern for ordinary requests.
-    keywords: Vec<String>,
     pattern: String,
     #[serde(default)]
     unless: Option<String>,
@@ -33,49 +28,55 @@ struct Intent {
     id: String,
     risk: Risk,
     reason: String,
-    keywords: Vec<String>,
-    pattern: LazyRegex,
-    unless: Option<LazyRegex>,
+    pattern: &'static LazyRegex,
+    unless: Option<&'static LazyRegex>,
 }
 
-#[derive(Debug)]
 pub(crate) struct IntentSet {
-    negation: LazyRegex,
-    intents: Vec<Intent>,
+    intents: Entries<Intent>,
+    negation: OnceLock<&'static LazyRegex>,
+    /// The last request and its findings: `caro suggest` judges one request for every
+    /// candidate.
+    last: Mutex<Option<(String, Vec<Finding>)>>,
 }
 
-fn compile(src: &str, what: &str) -> LazyRegex {
+fn compile(src: &str, what: &str) -> &'static LazyRegex {
     // Requests are lower-cased first, so patterns are written in lower case.
     LazyRegex::new(src, &format!("intent.toml {what}"))
 }
 
+fn parse_intent(id: &str, json: &str) -> Result<Intent, String> {
+    let spec: IntentSpec = data::parse_json(&format!("safety/intent.toml {id}"), json)?;
+    Ok(Intent {
+        pattern: compile(&spec.pattern, &spec.id),
+        unless: spec.unless.as_deref().map(|u| compile(u, &spec.id)),
+        id: spec.id,
+        risk: spec.risk,
+        reason: spec.reason,
+    })
+}
+
 impl IntentSet {
-    pub(crate) fn load(file: &IntentFile) -> Result<IntentSet, String> {
-        let negation = compile(&file.negation, "negation");
-        let mut intents = Vec::new();
-        for spec in &file.intent {
-            if spec.keywords.is_empty() {
-                return Err(format!("intent.toml {}: list its keywords", spec.id));
-            }
-            intents.push(Intent {
-                id: spec.id.clone(),
-                risk: spec.risk,
-                reason: spec.reason.clone(),
-                keywords: spec.keywords.clone(),
-                pattern: compile(&spec.pattern, &spec.id),
-                unless: spec.unless.as_deref().map(|u| compile(u, &spec.id)),
-            });
+    pub(crate) const fn new() -> IntentSet {
+        IntentSet {
+            intents: Entries::new(),
+            negation: OnceLock::new(),
+            last: Mutex::new(None),
         }
-        Ok(IntentSet { negation, intents })
     }
 
-    /// Compile every pattern now (the data tests).
-    #[cfg(test)]
-    pub(crate) fn validate_regexes(&self) -> Result<(), String> {
-        self.negation.validate()?;
-        for i in &self.intents {
-            i.pattern.validate()?;
-            if let Some(u) = &i.unless {
+    fn negation(&self) -> &'static LazyRegex {
+        self.negation
+            .get_or_init(|| compile(compiled::INTENT_NEGATION, "negation"))
+    }
+
+    /// Parse every intent and compile every pattern (the data tests).
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        self.negation().validate()?;
+        for (id, _, json) in compiled::INTENTS {
+            let intent = parse_intent(id, json)?;
+            intent.pattern.validate()?;
+            if let Some(u) = intent.unless {
                 u.validate()?;
             }
         }
@@ -83,25 +84,48 @@ impl IntentSet {
     }
 
     pub(crate) fn has_id(&self, id: &str) -> bool {
-        self.intents.iter().any(|i| i.id == id)
+        compiled::INTENTS.iter().any(|(i, _, _)| *i == id)
     }
 
     /// Findings for a request, most severe first.
     pub(crate) fn check(&self, request: &str) -> Vec<Finding> {
-        let text = normalise(request);
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((seen, findings)) = last.as_ref() {
+            if seen == request {
+                return findings.clone();
+            }
+        }
+        let findings = self.judge(request);
+        *last = Some((request.to_string(), findings.clone()));
+        findings
+    }
+
+    fn judge(&self, request: &str) -> Vec<Finding> {
+        // Fold once, so that the negation sees the same byte offsets the pattern reports.
+        let normal = normalise(request);
+        let text = lazy_regex::fold(&normal);
+        let hay = lazy_regex::Haystack::indexed(&text);
         let mut out: Vec<Finding> = Vec::new();
-        let bytes = text.as_bytes();
-        for intent in &self.intents {
-            if !intent.keywords.iter().any(|k| text.contains(k.as_str())) {
+        for (i, (_, pattern, _)) in compiled::INTENTS.iter().enumerate() {
+            // Decided from the static table: no parsing for requests without the words.
+            if !lazy_regex::required_literals(pattern)
+                .is_none_or(|required| lazy_regex::may_match(required, &hay))
+            {
                 continue;
             }
+            let Some(intent) = self.intents.get(compiled::INTENTS.len(), i, || {
+                parse_intent(compiled::INTENTS[i].0, compiled::INTENTS[i].2)
+            }) else {
+                continue;
+            };
+            let negation = self.negation();
             let hit = intent
                 .pattern
-                .find_accepted(bytes, |start| !self.negation.is_match(&bytes[..start]));
+                .find_accepted(&text, |start| !negation.is_match(&text[..start]));
             if !hit {
                 continue;
             }
-            if intent.unless.as_ref().is_some_and(|u| u.is_match(bytes)) {
+            if intent.unless.is_some_and(|u| u.is_match(&text)) {
                 continue;
             }
             out.push(Finding {

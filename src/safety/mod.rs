@@ -10,8 +10,10 @@
 //!    function bodies, `sh -c '…'`, `eval`, `ssh host '…'`, a script piped into `bash`,
 //!    base64 payloads with a known input), with wrappers looked through (`sudo`, `env`,
 //!    `xargs`, `find -exec`) and earlier assignments, loop values and `cd` applied.
-//! 3. **Judge** it with the rules in `data/safety/rules.toml` (compiled once per process) and,
-//!    when the request is given, the intents in `data/safety/intent.toml`. Each [`Finding`]
+//! 3. **Judge** it with the rules in `data/safety/rules.toml` and, when the request is given,
+//!    the intents in `data/safety/intent.toml`. Only the entries a command or request can
+//!    concern are parsed, and a pattern is compiled only for text that has the literals it
+//!    requires: caro is a fresh process on every key press (see `data.rs`). Each [`Finding`]
 //!    carries a [`Risk`] and a reason a person understands.
 //! 4. **Validate** against this machine: commands that are not installed (with the package
 //!    to install), flags the local GNU/BSD userland lacks (with a rewrite when one is known),
@@ -38,6 +40,9 @@ mod data;
 mod flavour;
 mod installed;
 mod intent;
+mod lazy_regex;
+#[cfg(test)]
+mod literals;
 mod paths;
 mod policy;
 mod rules;
@@ -168,23 +173,25 @@ pub const DENY_RULE: &str = "config-deny";
 /// `input.request` is given). Syntax errors and unsafe request values make the decision at
 /// least [`Decision::Warn`]; a `safety.deny` match makes it [`Decision::Refuse`].
 pub fn check(command: &str, input: &CheckInput<'_>) -> Verdict {
-    let data = match data::try_get() {
-        Ok(d) => d,
-        Err(e) => {
-            // Only a broken build gets here (the data is compiled in and tested); fail closed.
-            return Verdict {
+    let verdict = judge(command, input, data::get());
+    match data::defect() {
+        // Only a broken build gets here (every entry is parsed by the tests); fail closed.
+        Some(e) => Verdict {
+            risk: Risk::High,
+            decision: Decision::Refuse,
+            findings: vec![Finding {
+                rule: "internal".into(),
                 risk: Risk::High,
-                decision: Decision::Refuse,
-                findings: vec![Finding {
-                    rule: "internal".into(),
-                    risk: Risk::High,
-                    reason: format!("cannot be checked: {e}"),
-                }],
-                warnings: Vec::new(),
-                rewritten: None,
-            };
-        }
-    };
+                reason: format!("cannot be checked: {e}"),
+            }],
+            warnings: Vec::new(),
+            rewritten: None,
+        },
+        None => verdict,
+    }
+}
+
+fn judge(command: &str, input: &CheckInput<'_>, data: &'static data::Data) -> Verdict {
     let home = input.ctx.env.get("HOME");
     let analysis = analyze::analyze(command, input.shell, data, home.as_deref());
     let mcx = rules::MatchCx {
@@ -259,18 +266,18 @@ pub fn check(command: &str, input: &CheckInput<'_>) -> Verdict {
 /// Hooks for `benches/safety.rs`; not part of the interface.
 #[doc(hidden)]
 pub mod bench_support {
-    /// Parse every data file from scratch, as the first check in a process does.
-    pub fn load_data_uncached() -> bool {
-        super::data::load_uncached().is_ok()
+    /// Parse every data entry and compile every pattern from scratch: the most a process
+    /// could spend on the data (a typical check uses a few entries).
+    pub fn parse_every_entry() -> bool {
+        super::data::Data::new().validate().is_ok()
     }
 }
 
 /// Judge the request's intent on its own ("wipe the disk", "fork bomb").
+// Not inlined: with `check`, the two entry points `scripts/safety-callgrind` counts.
+#[inline(never)]
 pub fn check_intent(request: &str) -> Vec<Finding> {
-    match data::try_get() {
-        Ok(data) => data.intents.check(request),
-        Err(_) => Vec::new(),
-    }
+    data::get().intents.check(request)
 }
 
 /// The policy table: which risk is inserted, inserted with a warning, or refused.

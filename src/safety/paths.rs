@@ -4,8 +4,6 @@
 //! word as the analyser resolved it: `~` stands for the home directory, [`UNKNOWN`] for text
 //! only known at run time (`$DIR`, `$(cmd)`), and glob characters are still in place.
 
-use serde::Deserialize;
-
 /// Marks run-time text (an unset variable, a command substitution) inside a resolved word.
 pub(crate) const UNKNOWN: char = '\0';
 
@@ -48,19 +46,21 @@ classes! {
     UNKNOWN_ROOT = 22, "unknown-root";
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+type List = &'static [&'static str];
+
+/// The lists of `paths.toml`, compiled in as static tables (nothing to parse at start-up).
+#[derive(Debug, Default)]
 pub(crate) struct PathData {
-    system_dirs: Vec<String>,
-    protected_prefixes: Vec<String>,
-    unprotected_prefixes: Vec<String>,
-    critical_files: Vec<String>,
-    dotfiles: Vec<String>,
-    home_important: Vec<String>,
-    devices: Vec<String>,
-    zero_sources: Vec<String>,
-    tmp_prefixes: Vec<String>,
-    home_parents: Vec<String>,
+    system_dirs: List,
+    protected_prefixes: List,
+    unprotected_prefixes: List,
+    critical_files: List,
+    dotfiles: List,
+    home_important: List,
+    devices: List,
+    zero_sources: List,
+    tmp_prefixes: List,
+    home_parents: List,
 }
 
 fn matches_pattern(path: &str, pattern: &str) -> bool {
@@ -96,6 +96,37 @@ fn has_glob(component: &str) -> bool {
 }
 
 impl PathData {
+    /// The lists from the build script's `(key, list)` rows; every key must be known and
+    /// present, as in the TOML file.
+    pub(crate) fn from_table(rows: &[(&str, List)]) -> Result<PathData, String> {
+        let mut data = PathData::default();
+        let mut seen = Vec::new();
+        for &(key, list) in rows {
+            let field = match key {
+                "system_dirs" => &mut data.system_dirs,
+                "protected_prefixes" => &mut data.protected_prefixes,
+                "unprotected_prefixes" => &mut data.unprotected_prefixes,
+                "critical_files" => &mut data.critical_files,
+                "dotfiles" => &mut data.dotfiles,
+                "home_important" => &mut data.home_important,
+                "devices" => &mut data.devices,
+                "zero_sources" => &mut data.zero_sources,
+                "tmp_prefixes" => &mut data.tmp_prefixes,
+                "home_parents" => &mut data.home_parents,
+                other => return Err(format!("data/safety/paths.toml: unknown key {other:?}")),
+            };
+            *field = list;
+            seen.push(key);
+        }
+        if seen.len() != 10 {
+            return Err(format!(
+                "data/safety/paths.toml: expected the 10 lists, found {}",
+                seen.len()
+            ));
+        }
+        Ok(data)
+    }
+
     /// The classes of one resolved path. `cwd` is the working directory when the analyser
     /// knows it (`~` for the home directory); `home` is the user's home as an absolute path.
     pub(crate) fn classify(&self, text: &str, cwd: Option<&str>, home: Option<&str>) -> u32 {
@@ -186,8 +217,7 @@ impl PathData {
                 return HOME;
             }
             classes |= HOME_SUB;
-            if (glob_at.is_none() || glob_all) && self.home_important.iter().any(|p| p == rest_path)
-            {
+            if (glob_at.is_none() || glob_all) && self.home_important.contains(&rest_path) {
                 classes |= HOME_IMPORTANT;
             }
             let full = if glob_at.is_some() {
@@ -227,10 +257,10 @@ impl PathData {
                 if base.is_empty() {
                     return classes | ROOT_GLOB;
                 }
-                if self.system_dirs.contains(&abs) {
+                if self.system_dirs.contains(&abs.as_str()) {
                     classes |= SYSTEM_GLOB;
                 }
-                if self.home_parents.contains(&abs) {
+                if self.home_parents.contains(&abs.as_str()) {
                     classes |= SYSTEM_GLOB;
                 }
             }
@@ -246,7 +276,7 @@ impl PathData {
         if abs == "/" {
             return ROOT;
         }
-        if self.system_dirs.iter().any(|d| d == abs) {
+        if self.system_dirs.contains(&abs) {
             classes |= SYSTEM;
         }
         let unprotected = self.unprotected_prefixes.iter().any(|p| under(abs, p));
@@ -262,14 +292,14 @@ impl PathData {
         if abs == "/dev/null" {
             classes |= NULL;
         }
-        if self.zero_sources.iter().any(|p| p == abs) {
+        if self.zero_sources.contains(&abs) {
             classes |= ZERO_SOURCE;
         }
         if self.tmp_prefixes.iter().any(|p| under(abs, p)) {
             classes |= TMP;
         }
-        for parent in &self.home_parents {
-            if let Some(rest) = abs.strip_prefix(parent.as_str()) {
+        for parent in self.home_parents {
+            if let Some(rest) = abs.strip_prefix(parent) {
                 if let Some(name) = rest.strip_prefix('/') {
                     if !name.is_empty() && !name.contains('/') {
                         classes |= OTHER_HOME;

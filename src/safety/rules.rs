@@ -1,5 +1,5 @@
-//! Risk rules: loaded from `data/safety/rules.toml`, compiled once, matched against the
-//! commands a script would run.
+//! Risk rules from `data/safety/rules.toml`, matched against the commands a script would run.
+//! Each rule is parsed the first time a command it names is checked (see `data.rs`).
 //!
 //! A rule names a command (or none: it then applies to every command, for redirections) and
 //! conditions that must all hold. Conditions look at structure: options (`-rf` contains
@@ -17,54 +17,26 @@
 //! command, so `rm -rf /` says "deletes every file on the system" and not also "deletes
 //! files".
 
-use std::collections::HashMap;
-
-use std::sync::OnceLock;
-
-use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 
 use super::analyze::{Analysis, Invocation};
-use super::data::{CommandData, SyntaxSpec};
+use super::data::{self, compiled, Entries, SyntaxSpec};
+use super::lazy_regex::LazyRegex;
 use super::paths::{self, PathData};
 use super::{Finding, Risk};
 
+/// A rule as the build script stores it: its own keys, and its conditions under `when` (serde
+/// cannot both flatten and reject unknown keys, and a typo in a condition must not silently
+/// widen a rule).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RulesFile {
-    rule: Vec<toml::Table>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RuleHead {
+struct RuleEntry {
     id: String,
     #[serde(default)]
     family: Option<String>,
     risk: Risk,
     reason: String,
-}
-
-/// Split an entry into its own keys (`head`) and the matcher conditions. Serde cannot both
-/// flatten and reject unknown keys, and a typo in a condition must not silently widen a rule.
-pub(crate) fn split_entry<H: serde::de::DeserializeOwned>(
-    mut table: toml::Table,
-    head_keys: &[&str],
-    what: &str,
-) -> Result<(H, MatcherSpec), String> {
-    let mut head = toml::Table::new();
-    for key in head_keys {
-        if let Some(v) = table.remove(*key) {
-            head.insert((*key).to_string(), v);
-        }
-    }
-    let head: H = toml::Value::Table(head)
-        .try_into()
-        .map_err(|e| format!("{what}: {e}"))?;
-    let matcher: MatcherSpec = toml::Value::Table(table)
-        .try_into()
-        .map_err(|e| format!("{what}: {e}"))?;
-    Ok((head, matcher))
+    when: MatcherSpec,
 }
 
 /// One or several groups of alternatives. A flat list is one group.
@@ -135,8 +107,8 @@ pub(crate) struct MatcherSpec {
 enum Pattern {
     Class(u32),
     KeyClass(String, u32),
-    Regex(LazyRegex),
-    KeyRegex(String, LazyRegex),
+    Regex(&'static LazyRegex),
+    KeyRegex(String, &'static LazyRegex),
     Exact(String),
 }
 
@@ -162,8 +134,8 @@ pub(crate) struct Matcher {
     sources: Vec<Vec<Pattern>>,
     last_arg: Vec<Pattern>,
     words: Vec<Vec<Pattern>>,
-    text: Option<LazyRegex>,
-    not_text: Option<LazyRegex>,
+    text: Option<&'static LazyRegex>,
+    not_text: Option<&'static LazyRegex>,
     writes: Vec<Pattern>,
     appends: Vec<Pattern>,
     reads: Vec<Pattern>,
@@ -189,13 +161,10 @@ pub(crate) struct Rule {
     matcher: Matcher,
 }
 
-#[derive(Debug)]
+/// The rules, each parsed on first use. Which rules a command needs comes from indexes the
+/// build script sorted (`RULES_BY_COMMAND`, …), so ordinary commands parse a few rules.
 pub(crate) struct RuleSet {
-    rules: Vec<Rule>,
-    by_command: HashMap<String, Vec<usize>>,
-    by_prefix: Vec<(String, usize)>,
-    generic: Vec<usize>,
-    detectors: Vec<usize>,
+    rules: Entries<Rule>,
 }
 
 /// What the matcher needs besides the invocation.
@@ -212,58 +181,6 @@ pub(crate) struct MatchCx<'a> {
 struct Captures {
     arg: Option<String>,
     target: Option<String>,
-}
-
-/// A regular expression compiled on first use: most rules never meet a command they could
-/// apply to, and caro is a fresh process on every key press. `data::tests` compiles them all.
-#[derive(Debug)]
-pub(crate) struct LazyRegex {
-    src: String,
-    what: String,
-    compiled: OnceLock<Option<Regex>>,
-}
-
-impl LazyRegex {
-    pub(crate) fn new(src: &str, what: &str) -> LazyRegex {
-        LazyRegex {
-            src: src.to_string(),
-            what: what.to_string(),
-            compiled: OnceLock::new(),
-        }
-    }
-
-    fn get(&self) -> Option<&Regex> {
-        // A pattern that fails to compile matches nothing (the data tests catch it first).
-        self.compiled
-            .get_or_init(|| compile_regex(&self.src, &self.what).ok())
-            .as_ref()
-    }
-
-    pub(crate) fn is_match(&self, text: &[u8]) -> bool {
-        self.get().is_some_and(|re| re.is_match(text))
-    }
-
-    /// Start of the first match that `accept` approves.
-    pub(crate) fn find_accepted(&self, text: &[u8], mut accept: impl FnMut(usize) -> bool) -> bool {
-        self.get()
-            .is_some_and(|re| re.find_iter(text).any(|m| accept(m.start())))
-    }
-
-    /// Compile now, reporting errors (for tests).
-    #[cfg(test)]
-    pub(crate) fn validate(&self) -> Result<(), String> {
-        compile_regex(&self.src, &self.what).map(|_| ())
-    }
-}
-
-/// Rule patterns describe ASCII command syntax, so they are compiled without Unicode
-/// classes: Unicode `\w` and `\b` cost milliseconds to compile, and caro starts afresh on
-/// every key press.
-pub(crate) fn compile_regex(src: &str, what: &str) -> Result<Regex, String> {
-    RegexBuilder::new(src)
-        .unicode(false)
-        .build()
-        .map_err(|e| format!("{what}: invalid regular expression {src:?}: {e}"))
 }
 
 fn compile_pattern(p: &str, what: &str) -> Result<Pattern, String> {
@@ -460,12 +377,12 @@ impl Matcher {
         if self.text.is_some() || self.not_text.is_some() {
             let text = inv.payload.get_or_init(|| payload_text(inv));
             if let Some(re) = &self.text {
-                if !re.is_match(text.as_bytes()) {
+                if !re.is_match(text) {
                     return false;
                 }
             }
             if let Some(re) = &self.not_text {
-                if re.is_match(text.as_bytes()) {
+                if re.is_match(text) {
                     return false;
                 }
             }
@@ -540,8 +457,13 @@ impl Matcher {
         self.matches(inv, cx, &mut caps)
     }
 
-    #[cfg(test)]
+    /// Compile every pattern now, reporting errors (the data tests).
     pub(crate) fn validate_regexes(&self) -> Result<(), String> {
+        self.regexes().try_for_each(|re| re.validate())
+    }
+
+    /// Every pattern of the matcher, nested matchers included.
+    pub(crate) fn regexes(&self) -> Box<dyn Iterator<Item = &'static LazyRegex> + '_> {
         let patterns = self
             .args
             .iter()
@@ -553,18 +475,21 @@ impl Matcher {
             .chain(&self.writes)
             .chain(&self.appends)
             .chain(&self.reads);
-        for p in patterns {
-            if let Pattern::Regex(re) | Pattern::KeyRegex(_, re) = p {
-                re.validate()?;
-            }
-        }
-        for re in self.text.iter().chain(&self.not_text) {
-            re.validate()?;
-        }
-        for m in self.stdin_from.iter().chain(&self.substitutes) {
-            m.validate_regexes()?;
-        }
-        Ok(())
+        let own = patterns
+            .filter_map(|p| match p {
+                Pattern::Regex(re) | Pattern::KeyRegex(_, re) => Some(*re),
+                _ => None,
+            })
+            .chain(self.text)
+            .chain(self.not_text);
+        Box::new(
+            own.chain(
+                self.stdin_from
+                    .iter()
+                    .chain(&self.substitutes)
+                    .flat_map(|m| m.regexes()),
+            ),
+        )
     }
 
     /// The command names the matcher is limited to (empty: any command).
@@ -641,11 +566,11 @@ fn text_matches(p: &Pattern, text: &str, classes: u32, cx: &MatchCx) -> bool {
     match p {
         Pattern::Class(bit) => classes & bit != 0,
         Pattern::Exact(s) => text == s,
-        Pattern::Regex(re) => re.is_match(text.as_bytes()),
+        Pattern::Regex(re) => re.is_match(text),
         Pattern::KeyClass(key, bit) => {
             operand(text, key).is_some_and(|v| cx.paths.classify(v, None, cx.home) & bit != 0)
         }
-        Pattern::KeyRegex(key, re) => operand(text, key).is_some_and(|v| re.is_match(v.as_bytes())),
+        Pattern::KeyRegex(key, re) => operand(text, key).is_some_and(|v| re.is_match(v)),
     }
 }
 
@@ -693,69 +618,29 @@ fn option_word_has(word: &str, spec: &SyntaxSpec, f: &FlagSpec) -> bool {
 }
 
 impl RuleSet {
-    pub(crate) fn load(file: &RulesFile, _commands: &CommandData) -> Result<RuleSet, String> {
-        let mut rules = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for (n, table) in file.rule.iter().enumerate() {
-            let label = table
-                .get("id")
-                .and_then(|v| v.as_str())
-                .map_or_else(|| format!("#{}", n + 1), str::to_string);
-            let what = format!("rules.toml rule {label}");
-            let (head, spec): (RuleHead, MatcherSpec) =
-                split_entry(table.clone(), &["id", "family", "risk", "reason"], &what)?;
-            if !seen.insert(head.id.clone()) {
-                return Err(format!("{what}: duplicate id"));
-            }
-            rules.push(Rule {
-                family: head.family.clone().unwrap_or_else(|| head.id.clone()),
-                id: head.id,
-                risk: head.risk,
-                reason: head.reason,
-                matcher: Matcher::compile(&spec, &what)?,
-            });
+    pub(crate) const fn new() -> RuleSet {
+        RuleSet {
+            rules: Entries::new(),
         }
-        let mut set = RuleSet {
-            rules,
-            by_command: HashMap::new(),
-            by_prefix: Vec::new(),
-            generic: Vec::new(),
-            detectors: Vec::new(),
-        };
-        for (i, r) in set.rules.iter().enumerate() {
-            let m = &r.matcher;
-            if m.detector.is_some() {
-                set.detectors.push(i);
-            } else if m.commands.is_empty() && m.command_prefixes.is_empty() {
-                set.generic.push(i);
-            } else {
-                for c in &m.commands {
-                    set.by_command.entry(c.clone()).or_default().push(i);
-                }
-                for p in &m.command_prefixes {
-                    set.by_prefix.push((p.clone(), i));
-                }
-            }
-        }
-        Ok(set)
     }
 
-    #[cfg(test)]
-    pub(crate) fn len(&self) -> usize {
-        self.rules.len()
-    }
-
-    /// Compile every regular expression now (the data tests; at run time they compile lazily).
-    #[cfg(test)]
-    pub(crate) fn validate_regexes(&self) -> Result<(), String> {
+    /// Rule `i` of `rules.toml`, parsed on first use (`None`: broken, recorded as a defect).
+    fn rule(&self, i: usize) -> Option<&Rule> {
         self.rules
-            .iter()
-            .try_for_each(|r| r.matcher.validate_regexes())
+            .get(compiled::RULES.len(), i, || parse_rule(compiled::RULES[i]))
+    }
+
+    /// Parse every rule and compile its patterns (the data tests).
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        for &row in compiled::RULES {
+            parse_rule(row)?.matcher.validate_regexes()?;
+        }
+        Ok(())
     }
 
     /// Whether `id` names a rule (for `safety.allow` / `safety.deny`).
     pub(crate) fn has_id(&self, id: &str) -> bool {
-        self.rules.iter().any(|r| r.id == id)
+        compiled::RULES.iter().any(|(i, _)| *i == id)
     }
 
     /// Every finding for the analysed command, most severe first.
@@ -766,47 +651,46 @@ impl RuleSet {
                 findings.push(f);
             }
         };
-        let mut candidates: Vec<usize> = Vec::new();
+        let mut candidates: Vec<u16> = Vec::new();
         for inv in &cx.analysis.invocations {
             if inv.is_wrapper || asks_for_help(inv) {
                 continue;
             }
             candidates.clear();
-            if let Some(list) = self.by_command.get(&inv.name) {
-                candidates.extend(list);
+            if let Some(k) = data::find(compiled::RULES_BY_COMMAND, &inv.name) {
+                candidates.extend(compiled::RULES_BY_COMMAND[k].1);
             }
-            for (p, i) in &self.by_prefix {
-                if inv.name.starts_with(p.as_str()) {
-                    candidates.push(*i);
+            for &(p, i) in compiled::RULES_BY_PREFIX {
+                if inv.name.starts_with(p) {
+                    candidates.push(i);
                 }
             }
             // Rules without a command look at redirections and scripts read from stdin.
             if !inv.redirects.is_empty() || inv.reads_script_stdin || inv.runs_downloaded {
-                candidates.extend(&self.generic);
+                candidates.extend(compiled::RULES_GENERIC);
             }
             // Per family, keep the most severe match (ties: the first in the file).
-            let mut best: Vec<(usize, Captures)> = Vec::new();
+            let mut best: Vec<(&Rule, usize, Captures)> = Vec::new();
             for &i in &candidates {
-                let rule = &self.rules[i];
+                let i = usize::from(i);
+                let Some(rule) = self.rule(i) else {
+                    continue;
+                };
                 let mut caps = Captures::default();
                 if !rule.matcher.matches(inv, cx, &mut caps) {
                     continue;
                 }
-                match best
-                    .iter_mut()
-                    .find(|(j, _)| self.rules[*j].family == rule.family)
-                {
+                match best.iter_mut().find(|(r, _, _)| r.family == rule.family) {
                     Some(slot) => {
-                        let current = &self.rules[slot.0];
-                        if rule.risk > current.risk || (rule.risk == current.risk && i < slot.0) {
-                            *slot = (i, caps);
+                        let current = slot.0;
+                        if rule.risk > current.risk || (rule.risk == current.risk && i < slot.1) {
+                            *slot = (rule, i, caps);
                         }
                     }
-                    None => best.push((i, caps)),
+                    None => best.push((rule, i, caps)),
                 }
             }
-            for (i, caps) in best {
-                let rule = &self.rules[i];
+            for (rule, _, caps) in best {
                 push(Finding {
                     rule: rule.id.clone(),
                     risk: rule.risk,
@@ -814,10 +698,13 @@ impl RuleSet {
                 });
             }
         }
-        for &i in &self.detectors {
-            let rule = &self.rules[i];
-            if rule.matcher.detector == Some(Detector::ForkBomb) {
-                if let Some(name) = cx.analysis.fork_bombs.first() {
+        // Detectors are structural: only a command with a fork bomb needs their rules.
+        if let Some(name) = cx.analysis.fork_bombs.first() {
+            for &i in compiled::RULES_DETECTORS {
+                let Some(rule) = self.rule(usize::from(i)) else {
+                    continue;
+                };
+                if rule.matcher.detector == Some(Detector::ForkBomb) {
                     push(Finding {
                         rule: rule.id.clone(),
                         risk: rule.risk,
@@ -829,6 +716,18 @@ impl RuleSet {
         findings.sort_by_key(|f| std::cmp::Reverse(f.risk));
         findings
     }
+}
+
+fn parse_rule((id, json): (&str, &str)) -> Result<Rule, String> {
+    let entry: RuleEntry = data::parse_json(&format!("safety/rules.toml rule {id}"), json)?;
+    let what = format!("rules.toml rule {id}");
+    Ok(Rule {
+        family: entry.family.unwrap_or_else(|| entry.id.clone()),
+        matcher: Matcher::compile(&entry.when, &what)?,
+        id: entry.id,
+        risk: entry.risk,
+        reason: entry.reason,
+    })
 }
 
 /// `cmd --help` / `--version` print text and exit: nothing the command would do happens.
@@ -863,4 +762,51 @@ fn render_reason(
         out = out.replace("{function}", f);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// The build script's indexes send each command to exactly the rules that name it.
+    #[test]
+    fn build_indexes_match_the_rules() {
+        let mut by_command: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
+        let mut by_prefix = Vec::new();
+        let mut generic = Vec::new();
+        let mut detectors = Vec::new();
+        let rules: Vec<Rule> = compiled::RULES
+            .iter()
+            .map(|&row| parse_rule(row).unwrap())
+            .collect();
+        for (i, rule) in rules.iter().enumerate() {
+            let i = u16::try_from(i).unwrap();
+            assert_eq!(compiled::RULES[usize::from(i)].0, rule.id);
+            let m = &rule.matcher;
+            if m.detector.is_some() {
+                detectors.push(i);
+            } else if m.commands.is_empty() && m.command_prefixes.is_empty() {
+                generic.push(i);
+            } else {
+                for c in &m.commands {
+                    by_command.entry(c).or_default().push(i);
+                }
+                for p in &m.command_prefixes {
+                    by_prefix.push((p.as_str(), i));
+                }
+            }
+        }
+        let built: BTreeMap<&str, Vec<u16>> = compiled::RULES_BY_COMMAND
+            .iter()
+            .map(|(name, list)| (*name, list.to_vec()))
+            .collect();
+        assert_eq!(built, by_command);
+        assert_eq!(compiled::RULES_BY_PREFIX, by_prefix.as_slice());
+        assert_eq!(compiled::RULES_GENERIC, generic.as_slice());
+        assert_eq!(compiled::RULES_DETECTORS, detectors.as_slice());
+        assert!(RuleSet::new().has_id("rm-root"));
+        assert!(!RuleSet::new().has_id("no-such-rule"));
+    }
 }
