@@ -1,4 +1,5 @@
-//! Build script: compiles the knowledge base (`data/kb/*.toml`) into `$OUT_DIR/kb.json`.
+//! Build script: compiles the knowledge base (`data/kb/*.toml`) into `$OUT_DIR/kb.json`
+//! (the index) with `kb-recipes.json` and `kb-texts.json` beside it.
 //!
 //! Recipe phrasings are analysed here with the same code that analyses requests at run
 //! time (`src/nlu`), so the binary does no parsing of TOML and no analysis of phrasings
@@ -62,6 +63,8 @@ fn main() {
         serde_json::to_string(&compiled).unwrap(),
     )
     .unwrap();
+    std::fs::write(out_dir.join("kb-recipes.json"), &compiled.recipes_blob).unwrap();
+    std::fs::write(out_dir.join("kb-texts.json"), &compiled.texts_json).unwrap();
 
     // The safety data: static tables of small JSON entries, parsed one by one as checks need
     // them, with each pattern's required literals (src/safety/build_data.rs).

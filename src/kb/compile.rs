@@ -274,7 +274,8 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
             .binary_search_by(|x| x.as_str().cmp(t))
             .expect("term indexed") as u32
     };
-    let texts: Vec<String> = phrasings.iter().map(|p| p.text.clone()).collect();
+    let texts: Vec<&str> = phrasings.iter().map(|p| p.text.as_str()).collect();
+    let texts_json = serde_json::to_string(&texts).map_err(|e| e.to_string())?;
     let compiled_phrasings: Vec<Phrasing> = phrasings
         .iter()
         .map(|p| {
@@ -298,10 +299,12 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
             shells: r.shells.iter().fold(0, |m, s| m | RecipeMeta::shell_bit(s)),
         })
         .collect();
-    let mut raw = Vec::with_capacity(recipes.len());
+    let mut recipes_blob = String::new();
+    let mut recipe_ends = Vec::with_capacity(recipes.len());
     for r in &recipes {
         let json = serde_json::to_string(r).map_err(|e| format!("recipe '{}': {e}", r.id))?;
-        raw.push(serde_json::value::RawValue::from_string(json).map_err(|e| e.to_string())?);
+        recipes_blob.push_str(&json);
+        recipe_ends.push(u32::try_from(recipes_blob.len()).map_err(|e| e.to_string())?);
     }
     for w in lexicon.vocab.iter().chain(&lexicon.stop) {
         if w.contains(['"', '\\']) || w.chars().any(char::is_control) {
@@ -316,9 +319,10 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
         terms,
         idf,
         phrasings: compiled_phrasings,
-        texts,
+        texts_json,
         meta,
-        recipes: raw,
+        recipes_blob,
+        recipe_ends,
     })
 }
 

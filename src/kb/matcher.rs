@@ -1972,8 +1972,7 @@ mod tests {
             recipe_files: vec![("test.toml".into(), recipes.into())],
         };
         let out = super::super::compile::compile(&input).unwrap();
-        let json: &'static str = Box::leak(serde_json::to_string(&out).unwrap().into_boxed_str());
-        let kb = super::super::Kb::from_json(json);
+        let kb = super::super::Kb::from_compiled(&out);
         let a = crate::nlu::analyze(request, &kb.index.lexicon, false);
         let env = EnvView::from_pairs([("PATH", "/usr/bin:/bin")]);
         let ctx = Context::with_env(env, Some(Os::Linux), Some(Shell::Bash));

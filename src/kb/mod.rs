@@ -17,30 +17,56 @@ use once_cell::sync::{Lazy, OnceCell};
 use crate::nlu::{Analysis, Lexicon};
 pub use schema::{Compiled, Recipe};
 
-static COMPILED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/kb.json"));
+static INDEX_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/kb.json"));
+static RECIPES_BLOB: &str = include_str!(concat!(env!("OUT_DIR"), "/kb-recipes.json"));
+static TEXTS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/kb-texts.json"));
 
 /// The loaded knowledge base.
 pub struct Kb {
     pub index: Compiled<'static>,
+    recipes_blob: &'static str,
+    texts_json: &'static str,
     recipes: Vec<OnceCell<Recipe>>,
     texts: OnceCell<Vec<String>>,
 }
 
 impl Kb {
     fn load() -> Kb {
-        Kb::from_json(COMPILED_JSON)
+        Kb::from_parts(INDEX_JSON, RECIPES_BLOB, TEXTS_JSON)
     }
 
-    /// A knowledge base from a compiled document (the embedded one, or a test's).
-    pub fn from_json(json: &'static str) -> Kb {
+    /// A knowledge base from the three documents the build script writes (the embedded
+    /// ones, or a test's; see [`schema::CompiledOut`]).
+    pub fn from_parts(
+        index_json: &'static str,
+        recipes_blob: &'static str,
+        texts_json: &'static str,
+    ) -> Kb {
         let index: Compiled<'static> =
-            serde_json::from_str(json).expect("the embedded knowledge base is valid");
-        let recipes = (0..index.recipes.len()).map(|_| OnceCell::new()).collect();
+            serde_json::from_str(index_json).expect("the embedded knowledge base is valid");
+        let recipes = (0..index.recipe_ends.len())
+            .map(|_| OnceCell::new())
+            .collect();
         Kb {
             index,
+            recipes_blob,
+            texts_json,
             recipes,
             texts: OnceCell::new(),
         }
+    }
+
+    /// A knowledge base straight from the compiler's output (tests).
+    #[cfg(test)]
+    pub fn from_compiled(out: &schema::CompiledOut) -> Kb {
+        fn leak(s: String) -> &'static str {
+            Box::leak(s.into_boxed_str())
+        }
+        Kb::from_parts(
+            leak(serde_json::to_string(out).expect("the compiled index serialises")),
+            leak(out.recipes_blob.clone()),
+            leak(out.texts_json.clone()),
+        )
     }
 
     pub fn len(&self) -> usize {
@@ -54,14 +80,19 @@ impl Kb {
     /// Recipe `i`, parsed on first use.
     pub fn recipe(&self, i: usize) -> &Recipe {
         self.recipes[i].get_or_init(|| {
-            serde_json::from_str(self.index.recipes[i].get()).expect("the embedded recipe is valid")
+            let start = i
+                .checked_sub(1)
+                .map_or(0, |prev| self.index.recipe_ends[prev] as usize);
+            let end = self.index.recipe_ends[i] as usize;
+            serde_json::from_str(&self.recipes_blob[start..end])
+                .expect("the embedded recipe is valid")
         })
     }
 
     /// Phrasing texts with example values, in phrasing order.
     pub fn texts(&self) -> &[String] {
         self.texts.get_or_init(|| {
-            serde_json::from_str(self.index.texts.get()).expect("the embedded phrasings are valid")
+            serde_json::from_str(self.texts_json).expect("the embedded phrasings are valid")
         })
     }
 }

@@ -151,7 +151,9 @@ pub struct TestSrc {
 // Compiled form
 // ---------------------------------------------------------------------------------------
 
-/// What the build script writes (`$OUT_DIR/kb.json`).
+/// What the build script writes: the index as `$OUT_DIR/kb.json`, and beside it the two
+/// parts most requests never need, so loading the index does not have to scan past them:
+/// `kb-recipes.json` (every recipe document back to back) and `kb-texts.json`.
 #[derive(Debug, Serialize)]
 pub struct CompiledOut {
     /// Problems that do not stop the build (the build script prints them).
@@ -166,12 +168,17 @@ pub struct CompiledOut {
     pub idf: Vec<f32>,
     /// Every phrasing, flattened; `Recipe::phrasings` indexes into it.
     pub phrasings: Vec<Phrasing>,
-    /// Phrasing texts with example values (what an encoder embeds), same order.
-    pub texts: Vec<String>,
+    /// Phrasing texts with example values (what an encoder embeds), same order: a JSON
+    /// array of strings (`kb-texts.json`).
+    #[serde(skip)]
+    pub texts_json: String,
     /// Per recipe: where it may be offered (checked for every recipe on every request).
     pub meta: Vec<RecipeMeta>,
-    /// Per recipe: its JSON document, parsed only when the recipe is shortlisted.
-    pub recipes: Vec<Box<serde_json::value::RawValue>>,
+    /// Every recipe's JSON document, back to back (`kb-recipes.json`); recipe `i` is
+    /// `recipes_blob[recipe_ends[i - 1]..recipe_ends[i]]`, parsed only when shortlisted.
+    #[serde(skip)]
+    pub recipes_blob: String,
+    pub recipe_ends: Vec<u32>,
 }
 
 /// What the binary loads: it borrows from the embedded document, so start-up allocates
@@ -186,11 +193,8 @@ pub struct Compiled<'a> {
     pub terms: Vec<&'a str>,
     pub idf: Vec<f32>,
     pub phrasings: Vec<Phrasing>,
-    #[serde(borrow)]
-    pub texts: &'a serde_json::value::RawValue,
     pub meta: Vec<RecipeMeta>,
-    #[serde(borrow)]
-    pub recipes: Vec<&'a serde_json::value::RawValue>,
+    pub recipe_ends: Vec<u32>,
 }
 
 impl Compiled<'_> {
