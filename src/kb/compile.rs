@@ -19,6 +19,7 @@ pub struct Input<'a> {
 pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
     let lex_src: LexiconSource =
         toml::from_str(input.lexicon_toml).map_err(|e| format!("lexicon.toml: {e}"))?;
+    let destructive = lex_src.destructive.clone();
     let mut lexicon = Lexicon::compile(lex_src);
 
     let mut sources: Vec<(String, RecipeSrc)> = Vec::new();
@@ -63,6 +64,8 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
     let mut recipes = Vec::new();
     let mut phrasings = Vec::new();
     let mut ids = HashSet::new();
+    // Reported all at once: fixing one at a time would take a build per phrasing.
+    let mut undestructive: Vec<String> = Vec::new();
     for (file, src) in sources {
         let at = |msg: String| format!("{file}: recipe '{}': {msg}", src.id);
         if !ids.insert(src.id.clone()) {
@@ -147,12 +150,43 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
             }
         }
 
+        let destroys = src.destroys.unwrap_or(matches!(
+            src.risk.as_deref(),
+            Some("high") | Some("critical")
+        ));
+        if !destroys && !src.triggers.is_empty() {
+            return Err(at(
+                "`triggers` only apply to a recipe that destroys: add `destroys = true`".into(),
+            ));
+        }
+        let requires: Vec<String> = if destroys {
+            let mut words: BTreeSet<String> = BTreeSet::new();
+            for w in destructive.iter().chain(&src.triggers) {
+                if w.split_whitespace().count() != 1 {
+                    return Err(at(format!("trigger '{w}' must be one word")));
+                }
+                for part in expand(&w.to_lowercase(), &lexicon) {
+                    words.insert(lexicon.canonical(&part));
+                }
+            }
+            words.into_iter().collect()
+        } else {
+            Vec::new()
+        };
+
         let index = recipes.len() as u32;
         let mut recipe_vocab = BTreeSet::new();
         let mut phrasing_ids = Vec::new();
         for say in &src.say {
             let (symbolic, example) = fill_slots(say, &src.slots).map_err(at)?;
             let a = nlu::analyze(&symbolic, &lexicon, true);
+            if destroys && !a.says_any(&requires, &lexicon) {
+                undestructive.push(at(format!(
+                    "phrasing '{say}' asks for nothing destructive, yet the recipe destroys: \
+                     say what it destroys with a destructive word, or add the word this \
+                     phrasing uses to `triggers`"
+                )));
+            }
             for w in &a.words {
                 recipe_vocab.insert(w.canon.clone());
             }
@@ -227,9 +261,14 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
                 .iter()
                 .map(|w| lexicon.canonical(&w.to_lowercase()))
                 .collect(),
+            requires,
             vocab: recipe_vocab.into_iter().collect(),
             phrasings: phrasing_ids,
         });
+    }
+
+    if !undestructive.is_empty() {
+        return Err(undestructive.join("\n"));
     }
 
     // Document frequency per recipe, then idf and phrasing norms.

@@ -383,6 +383,9 @@ pub fn propose(
     let mut out: Vec<Proposal> = Vec::new();
     for (i, blended) in order {
         let r = kb.recipe(i);
+        if !asks_for(r, a, &kb.index.lexicon) {
+            continue;
+        }
         let Some(mut p) = realise(r, a, ctx, target, &kb.index.lexicon) else {
             continue;
         };
@@ -465,6 +468,14 @@ pub fn propose(
     }
     out.truncate(limit);
     out
+}
+
+/// Whether the request asks for what the recipe does, as far as that matters: a recipe
+/// that destroys (`requires` words) is offered only when the request says one of them
+/// ("files belonging to www-data" never becomes `userdel -r www-data`). A typed command
+/// counts by its name too ("userdel bob", "rm -rf build").
+fn asks_for(r: &Recipe, a: &Analysis, lexicon: &Lexicon<'_>) -> bool {
+    r.requires.is_empty() || a.says_any(&r.requires, lexicon)
 }
 
 /// Map a final score onto 0..1, roughly the chance the top command is acceptable.
@@ -2247,6 +2258,7 @@ explain = "x"
             tools: vec![],
             mods: vec![],
             avoid: vec![],
+            requires: vec![],
             vocab: vec!["forc".into(), "push".into()],
             phrasings: vec![],
         };
@@ -2286,6 +2298,7 @@ explain = "x"
             tools: vec![],
             mods: vec![],
             avoid: vec![],
+            requires: vec![],
             vocab: {
                 let mut v: Vec<String> = vocab.iter().map(|w| lex.canonical(w)).collect();
                 v.sort();
@@ -2411,6 +2424,7 @@ explain = "x"
             tools: vec![],
             mods: vec![],
             avoid: vec![],
+            requires: vec![],
             vocab: vec!["count".into(), "fil".into()],
             phrasings: vec![],
         };
@@ -2457,6 +2471,7 @@ explain = "x"
             tools: vec![],
             mods: vec![],
             avoid: vec![],
+            requires: vec![],
             vocab: vec!["run".into()],
             phrasings: vec![],
         };
@@ -2499,6 +2514,7 @@ explain = "x"
             tools: vec![],
             mods: vec![],
             avoid: vec![],
+            requires: vec![],
             vocab: vec!["alia".into(), "session".into()],
             phrasings: vec![],
         };

@@ -52,6 +52,15 @@ pub struct RecipeSrc {
     /// Words that make this recipe a poor fit ("remote" for a local-only command).
     #[serde(default)]
     pub avoid: Vec<String>,
+    /// Whether the command destroys or removes something (files, users, data, processes).
+    /// Such a recipe is offered only when the request asks for that: it says one of the
+    /// lexicon's `destructive` words or one of the recipe's `triggers`. Defaults to true
+    /// for risk `high` and `critical`, false otherwise.
+    #[serde(default)]
+    pub destroys: Option<bool>,
+    /// More words that ask for this recipe's destructive action ("flash" for `dd`).
+    #[serde(default)]
+    pub triggers: Vec<String>,
     /// Request → exact command examples, checked by the test suite.
     #[serde(default)]
     pub tests: Vec<TestSrc>,
@@ -260,6 +269,10 @@ pub struct Recipe {
     pub mods: Vec<Mod>,
     /// Canonical forms of `avoid` words.
     pub avoid: Vec<String>,
+    /// For a recipe that destroys: canonical words of which the request must say one (the
+    /// lexicon's destructive words and the recipe's triggers). Empty: no such condition.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<String>,
     /// Canonical words used anywhere in the recipe's phrasings (to tell which request words
     /// the recipe explains and which are left over as values).
     pub vocab: Vec<String>,

@@ -38,6 +38,10 @@ pub struct LexiconSource {
     /// recipes name as a word ("connect to postgres"): such a word is both.
     #[serde(default)]
     pub products: Vec<String>,
+    /// Words that ask to destroy or remove something ("delete", "kill", "wipe"): a recipe
+    /// whose command destroys is offered only to a request that says one of them.
+    #[serde(default)]
+    pub destructive: Vec<String>,
 }
 
 /// A sorted table of `(word, value)` pairs, looked up by binary search.

@@ -50,6 +50,18 @@ impl Analysis {
             .any(|w| w.iter().zip(phrase).all(|(a, b)| *a == b))
     }
 
+    /// Whether the request says one of `words` (canonical forms): as a word, or as the
+    /// unquoted text of a value ("userdel" in "userdel bob", "-f" in "push -f").
+    pub fn says_any(&self, words: &[String], lexicon: &Lexicon<'_>) -> bool {
+        let said = |w: &str| words.iter().any(|q| q == w);
+        self.words.iter().any(|w| said(&w.canon))
+            || self
+                .tokens
+                .iter()
+                .filter(|t| !t.is_quoted())
+                .any(|t| said(&lexicon.canonical(&t.text.to_lowercase())))
+    }
+
     /// Canonical words and mention symbols in request order (stopwords included), the
     /// sequence cue phrases are matched against.
     /// A flag the user typed stands for itself, one entry per short flag (`-rn` gives `-r`,
