@@ -56,6 +56,11 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
         }
     }
     lexicon.set_vocab(vocab);
+    lexicon.set_commands(
+        sources
+            .iter()
+            .flat_map(|(_, r)| r.tools.iter().map(|t| t.to_lowercase())),
+    );
 
     // Cue problems that only cost matching quality: reported, not fatal.
     let warnings = std::cell::RefCell::new(Vec::new());

@@ -110,6 +110,10 @@ pub struct Lexicon<'a> {
     /// Every canonical word the knowledge base knows (sorted); typo correction targets.
     #[serde(borrow)]
     pub vocab: Vec<&'a str>,
+    /// Programs the recipes run (their `tools`, sorted): after "the command" / "program" such
+    /// a word is the name asked about, not the tool to run ("does the command rg exist").
+    #[serde(borrow, default)]
+    pub commands: Vec<&'a str>,
 }
 
 /// Strings of the lexicon outlive the build script's compile step: leak them (the build
@@ -219,10 +223,18 @@ impl Lexicon<'static> {
             subcommands,
             timezones,
             vocab: Vec::new(),
+            commands: Vec::new(),
         }
     }
 
     /// Set the vocabulary (canonical words, any order).
+    pub fn set_commands(&mut self, words: impl IntoIterator<Item = String>) {
+        let mut commands: Vec<&'static str> = words.into_iter().map(leak).collect();
+        commands.sort_unstable();
+        commands.dedup();
+        self.commands = commands;
+    }
+
     pub fn set_vocab(&mut self, words: impl IntoIterator<Item = String>) {
         let mut vocab: Vec<&'static str> = words.into_iter().map(leak).collect();
         vocab.sort_unstable();
@@ -277,6 +289,10 @@ impl Lexicon<'_> {
     /// Whether a word continues a typed command (see `LexiconSource::subcommands`).
     pub fn is_subcommand(&self, word: &str) -> bool {
         self.subcommands.binary_search(&word).is_ok()
+    }
+
+    pub fn is_command(&self, word: &str) -> bool {
+        self.commands.binary_search(&word).is_ok()
     }
 
     pub fn is_product(&self, word: &str) -> bool {

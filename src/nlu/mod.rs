@@ -296,6 +296,22 @@ pub fn analyze(text: &str, lexicon: &Lexicon, symbols: bool) -> Analysis {
         let identifier = lower.contains('_')
             && lower.chars().any(|c| c.is_alphabetic())
             && lower.chars().all(|c| c.is_alphanumeric() || c == '_');
+        // A program named after "the command" / "program" is what the request asks about
+        // ("does the command rg exist?", "is the program jq installed"): a name, not the
+        // tool to run, so it is a value only.
+        let named_program = i > 0
+            && matches!(
+                scanner.lower[i - 1].as_str(),
+                "command" | "program" | "binary" | "executable" | "utility"
+            )
+            && (lexicon.is_command(&lower) || lexicon.is_product(&lower))
+            && !tokens[i].is_quoted();
+        if named_program {
+            terms.push(Kind::Name.symbol().to_string());
+            mentions.push(scanner.make(Kind::Name, i, i, Value::Text));
+            i += 1;
+            continue;
+        }
         if phrase.is_none()
             && (lexicon.is_product(&lower) || identifier)
             && !tokens[i].is_quoted()
@@ -592,6 +608,25 @@ mod tests {
         assert!(a.words.iter().any(|w| w.lower == "consuming"));
         let a = analyze("restart redis-cache", &lexicon, false);
         assert!(a.mentions.iter().any(|m| m.text == "redis-cache"));
+    }
+
+    #[test]
+    fn a_program_named_after_command_is_a_value_only() {
+        let mut lexicon = Lexicon {
+            stop: vec!["does", "the"],
+            ..Lexicon::default()
+        };
+        lexicon.set_vocab(["command", "exist", "line", "rg"].map(str::to_string));
+        lexicon.set_commands(["rg".to_string()]);
+        let a = analyze("does the command rg exist", &lexicon, false);
+        assert_eq!(a.mentions.len(), 1);
+        assert_eq!(a.mentions[0].kind, Kind::Name);
+        assert_eq!(a.mentions[0].text, "rg");
+        assert!(!a.terms.iter().any(|t| t == "rg"));
+        // After a word that is not "command", it stays the tool's word.
+        let a = analyze("the rg line", &lexicon, false);
+        assert!(a.terms.iter().any(|t| t == "rg"));
+        assert!(!a.mentions.iter().any(|m| m.text == "rg"));
     }
 
     #[test]
