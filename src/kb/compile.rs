@@ -20,7 +20,13 @@ pub fn compile(input: &Input<'_>) -> Result<CompiledOut, String> {
     let lex_src: LexiconSource =
         toml::from_str(input.lexicon_toml).map_err(|e| format!("lexicon.toml: {e}"))?;
     let destructive = lex_src.destructive.clone();
+    let decisive = lex_src.decisive.clone();
     let mut lexicon = Lexicon::compile(lex_src);
+    let decisive: Vec<String> = decisive
+        .iter()
+        .map(|w| lexicon.canonical(&w.to_lowercase()))
+        .collect();
+    lexicon.set_decisive(decisive);
 
     let mut sources: Vec<(String, RecipeSrc)> = Vec::new();
     for (name, text) in &input.recipe_files {

@@ -409,6 +409,13 @@ pub fn propose(
             - 0.1 * p.score.vague
             - 0.05 * p.score.stray
             - 0.1 * p.score.ignored.min(2.0);
+        // A word naming the task outright ("install") that no phrasing of the recipe says:
+        // the recipe answers another task ("install tmux" is not `tmux ls`).
+        if a.words.iter().any(|w| {
+            !w.stop && kb.index.lexicon.is_decisive(&w.canon) && !r.vocab.contains(&w.canon)
+        }) {
+            score -= 0.15;
+        }
         // An avoided word the closest phrasing says itself counts half.
         let avoided: Vec<&str> = a
             .words
@@ -930,6 +937,11 @@ fn product_as_path(s: &super::schema::Slot, a: &Analysis, i: usize) -> bool {
 /// How well mention `m` fits slot `s`: its type, and its suffix filter if any.
 fn slot_fit(s: &super::schema::Slot, m: &Mention) -> Fit {
     if !s.accepts(&m.text) {
+        return Fit::No;
+    }
+    // Git ref names cannot hold a colon: `org/app:1.2` is an image reference, so "push
+    // org/app:1.2" is not a git push.
+    if s.ty == "branch" && m.text.contains(':') {
         return Fit::No;
     }
     slots::fit(&s.ty, m.kind)

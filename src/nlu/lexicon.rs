@@ -42,6 +42,10 @@ pub struct LexiconSource {
     /// whose command destroys is offered only to a request that says one of them.
     #[serde(default)]
     pub destructive: Vec<String>,
+    /// Words that name the task outright ("install"): a recipe that never says one the
+    /// request says answers another task.
+    #[serde(default)]
+    pub decisive: Vec<String>,
 }
 
 /// A sorted table of `(word, value)` pairs, looked up by binary search.
@@ -114,6 +118,9 @@ pub struct Lexicon<'a> {
     /// a word is the name asked about, not the tool to run ("does the command rg exist").
     #[serde(borrow, default)]
     pub commands: Vec<&'a str>,
+    /// Canonical forms of the source's `decisive` words (sorted).
+    #[serde(borrow, default)]
+    pub decisive: Vec<&'a str>,
 }
 
 /// Strings of the lexicon outlive the build script's compile step: leak them (the build
@@ -224,10 +231,18 @@ impl Lexicon<'static> {
             timezones,
             vocab: Vec::new(),
             commands: Vec::new(),
+            decisive: Vec::new(),
         }
     }
 
     /// Set the vocabulary (canonical words, any order).
+    pub fn set_decisive(&mut self, words: impl IntoIterator<Item = String>) {
+        let mut decisive: Vec<&'static str> = words.into_iter().map(leak).collect();
+        decisive.sort_unstable();
+        decisive.dedup();
+        self.decisive = decisive;
+    }
+
     pub fn set_commands(&mut self, words: impl IntoIterator<Item = String>) {
         let mut commands: Vec<&'static str> = words.into_iter().map(leak).collect();
         commands.sort_unstable();
@@ -289,6 +304,10 @@ impl Lexicon<'_> {
     /// Whether a word continues a typed command (see `LexiconSource::subcommands`).
     pub fn is_subcommand(&self, word: &str) -> bool {
         self.subcommands.binary_search(&word).is_ok()
+    }
+
+    pub fn is_decisive(&self, canon: &str) -> bool {
+        self.decisive.binary_search(&canon).is_ok()
     }
 
     pub fn is_command(&self, word: &str) -> bool {
