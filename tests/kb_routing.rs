@@ -57,3 +57,9 @@ fn text_filters_leave_media_files_to_media_tools() {
     let got = top("strip the sound from talk.mkv").unwrap_or_default();
     assert!(got.starts_with("ffmpeg "), "got {got:?}");
 }
+
+#[test]
+fn a_folder_is_never_read_as_a_file_of_names() {
+    let got = top("remove all files under the root directory").unwrap_or_default();
+    assert!(got.starts_with("rm ") && !got.contains('<'), "got {got:?}");
+}

@@ -944,6 +944,11 @@ fn slot_fit(s: &super::schema::Slot, m: &Mention) -> Fit {
     if s.ty == "branch" && m.text.contains(':') {
         return Fit::No;
     }
+    // A file slot names one file to read or write: the root, home or current folder is a
+    // folder ("delete every file under the root dir" is not a list of files to read).
+    if s.ty == "file" && matches!(m.text.as_str(), "/" | "~" | "." | "..") {
+        return Fit::No;
+    }
     slots::fit(&s.ty, m.kind)
 }
 
