@@ -60,6 +60,6 @@ fn text_filters_leave_media_files_to_media_tools() {
 
 #[test]
 fn a_folder_is_never_read_as_a_file_of_names() {
-    let got = top("remove all files under the root directory").unwrap_or_default();
+    let got = top("delete every file under the root folder, all of them").unwrap_or_default();
     assert!(got.starts_with("rm ") && !got.contains('<'), "got {got:?}");
 }
