@@ -67,5 +67,6 @@ else
 fi
 
 # Prove it works: one suggestion, end to end.
-echo "caro: try it:"
+echo "caro: asking it once: caro suggest --explain -- list files by size, biggest first"
 "$bin_dir/caro" suggest --explain -- list files by size, biggest first || true
+echo "caro: open a new shell, type a request, press Ctrl-G"

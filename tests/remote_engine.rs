@@ -110,16 +110,13 @@ fn unusable_configuration_is_reported_not_fatal() {
         ..RemoteConfig::default()
     };
     assert!(Remote::from_config(&none, &c.env).is_err());
-    let https = RemoteConfig {
-        url: "https://api.example.com/v1".into(),
+    let ftp = RemoteConfig {
+        url: "ftp://api.example.com/v1".into(),
         model: "m".into(),
         ..RemoteConfig::default()
     };
-    let err = Remote::from_config(&https, &c.env)
-        .err()
-        .unwrap()
-        .to_string();
-    assert!(err.contains("https"), "{err}");
+    let err = Remote::from_config(&ftp, &c.env).err().unwrap().to_string();
+    assert!(err.contains("http:// or https://"), "{err}");
     let missing_key = RemoteConfig {
         url: "http://localhost:1/v1".into(),
         model: "m".into(),

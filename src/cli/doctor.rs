@@ -254,7 +254,7 @@ pub fn diagnose(env: &EnvView) -> Report {
     };
     checks.push(encoder_check(&encoder));
 
-    let remote = remote_report(&config.remote, env);
+    let remote = remote_report(&config.remote, env, ctx.tool_installed("curl"));
     checks.extend(remote_checks(&remote, config));
 
     Report {
@@ -823,7 +823,7 @@ fn encoder_check(report: &EncoderReport) -> Check {
     }
 }
 
-fn remote_report(config: &RemoteConfig, env: &EnvView) -> RemoteReport {
+fn remote_report(config: &RemoteConfig, env: &EnvView, curl: bool) -> RemoteReport {
     if config.url.trim().is_empty() {
         return RemoteReport {
             configured: false,
@@ -839,7 +839,12 @@ fn remote_report(config: &RemoteConfig, env: &EnvView) -> RemoteReport {
     // messages quote the URL, so the password in it is masked here.
     let problem = crate::engine::remote::Remote::from_config(config, env)
         .err()
-        .map(|e| e.to_string().replace(&config.url, &redact_url(&config.url)));
+        .map(|e| e.to_string().replace(&config.url, &redact_url(&config.url)))
+        .or_else(|| {
+            (config.url.trim().starts_with("https://") && !curl).then(|| {
+                "https:// servers are reached through curl, which is not on PATH".to_string()
+            })
+        });
     RemoteReport {
         configured: true,
         url: Some(redact_url(&config.url)),
@@ -886,8 +891,9 @@ fn remote_checks(report: &RemoteReport, config: &Config) -> Vec<Check> {
             format!("export {name}=... in your shell's startup file (the key never goes in config.toml)")
         } else if problem.contains("remote.model") {
             "`caro config set remote.model NAME` (a model your server serves)".to_string()
-        } else if problem.contains("https") {
-            "use the server's http:// endpoint (Ollama: http://localhost:11434/v1) or a local TLS proxy".to_string()
+        } else if problem.contains("curl") {
+            "install curl (e.g. `sudo apt install curl`), or use the server's http:// endpoint"
+                .to_string()
         } else {
             "correct remote.url: `caro config set remote.url http://HOST:PORT/v1`".to_string()
         };

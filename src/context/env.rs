@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use once_cell::sync::Lazy;
+use regex::Regex;
 
 /// Read-only view of the environment that hides secrets.
 #[derive(Clone, Debug)]
@@ -272,48 +273,48 @@ fn split_words(name: &str) -> Vec<String> {
     words
 }
 
-static SECRET_VALUE_PATTERNS: Lazy<regex_lite::Regex> = Lazy::new(|| {
-    // `regex_lite`: this runs in every short-lived process that reads a long value (HOME,
-    // PWD), and `regex` spends ~5 M instructions compiling this alternation, regex_lite a
-    // fraction of that. Its `\b`, `\s` and `(?i)` are ASCII-only, which is what every token
-    // format here needs.
-    regex_lite::Regex::new(concat!(
+static SECRET_VALUE_PATTERNS: Lazy<Regex> = Lazy::new(|| {
+    // ASCII word boundaries: every token format here is ASCII, and Unicode `\b` would keep
+    // the regex engine off its fast path for every variable. Compiling this costs ~5 M
+    // instructions, so [`may_hold_token`] keeps ordinary values (HOME, PATH) from ever
+    // needing it.
+    Regex::new(concat!(
         r"(?x)",
         r"-----BEGIN[\ A-Z]*PRIVATE\ KEY-----",
         r#"|"private_key"\s*:"#,
-        r"|\bAGE-SECRET-KEY-1[0-9A-Z]{20,}",
+        r"|(?-u:\b)AGE-SECRET-KEY-1[0-9A-Z]{20,}",
         // GitHub, GitLab, npm, PyPI, Hugging Face.
-        r"|\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}",
-        r"|\bgithub_pat_[A-Za-z0-9_]{20,}",
-        r"|\bglpat-[A-Za-z0-9_-]{16,}",
-        r"|\bnpm_[A-Za-z0-9]{30,}",
-        r"|\bpypi-[A-Za-z0-9_-]{40,}",
-        r"|\bhf_[A-Za-z0-9]{30,}",
+        r"|(?-u:\b)(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}",
+        r"|(?-u:\b)github_pat_[A-Za-z0-9_]{20,}",
+        r"|(?-u:\b)glpat-[A-Za-z0-9_-]{16,}",
+        r"|(?-u:\b)npm_[A-Za-z0-9]{30,}",
+        r"|(?-u:\b)pypi-[A-Za-z0-9_-]{40,}",
+        r"|(?-u:\b)hf_[A-Za-z0-9]{30,}",
         // OpenAI / Anthropic, Stripe, Slack, SendGrid, Vault, DigitalOcean, Shopify.
-        r"|\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}",
-        r"|\b(?:[rs]k|whsec)_(?:live_|test_)?[A-Za-z0-9]{16,}",
-        r"|\bxox[abprs]-[A-Za-z0-9-]{10,}",
-        r"|\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
-        r"|\bhv[sb]\.[A-Za-z0-9_-]{20,}",
-        r"|\bdop_v1_[a-f0-9]{40,}",
-        r"|\bshp(?:at|ss|ca)_[a-fA-F0-9]{32}",
+        r"|(?-u:\b)sk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}",
+        r"|(?-u:\b)(?:[rs]k|whsec)_(?:live_|test_)?[A-Za-z0-9]{16,}",
+        r"|(?-u:\b)xox[abprs]-[A-Za-z0-9-]{10,}",
+        r"|(?-u:\b)SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
+        r"|(?-u:\b)hv[sb]\.[A-Za-z0-9_-]{20,}",
+        r"|(?-u:\b)dop_v1_[a-f0-9]{40,}",
+        r"|(?-u:\b)shp(?:at|ss|ca)_[a-fA-F0-9]{32}",
         // AWS access key ids.
-        r"|\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b",
+        r"|(?-u:\b)(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?-u:\b)",
         // Google: API keys, OAuth access and refresh tokens.
-        r"|\bAIza[0-9A-Za-z_-]{30,}",
-        r"|\bya29\.[0-9A-Za-z_-]{20,}",
-        r"|\b1//0[0-9A-Za-z_-]{20,}",
+        r"|(?-u:\b)AIza[0-9A-Za-z_-]{30,}",
+        r"|(?-u:\b)ya29\.[0-9A-Za-z_-]{20,}",
+        r"|(?-u:\b)1//0[0-9A-Za-z_-]{20,}",
         // Azure AD client secrets (`abc8Q~…`) and SAS signatures.
-        r"|\b[A-Za-z0-9_.-]{3}[0-9]Q~[A-Za-z0-9_.~-]{31,34}",
+        r"|(?-u:\b)[A-Za-z0-9_.-]{3}[0-9]Q~[A-Za-z0-9_.~-]{31,34}",
         r"|[?&]sig=[A-Za-z0-9%+/=]{16,}",
         // JSON web tokens.
-        r"|\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        r"|(?-u:\b)eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
         // Webhook URLs whose path is the secret.
         r"|hooks\.slack\.com/services/|discord(?:app)?\.com/api/webhooks/",
         // Credentials embedded in a URL: scheme://user:password@host
         r"|[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@",
         // Authorization header values.
-        r"|\b(?:Bearer|Basic)\ [A-Za-z0-9._~+/=-]{16,}",
+        r"|(?-u:\b)(?:Bearer|Basic)\ [A-Za-z0-9._~+/=-]{16,}",
         // key=value credentials in connection strings and query strings.
         r"|(?i:AccountKey|SharedAccessKey|password|passwd|pwd|secret|token|api_?key|access_?key)=[^;&\s]{4,}",
     ))
@@ -326,10 +327,82 @@ pub fn is_secret_value(value: &str) -> bool {
     if value.len() < 16 {
         return false;
     }
-    if SECRET_VALUE_PATTERNS.is_match(value) {
+    if may_hold_token(value) && SECRET_VALUE_PATTERNS.is_match(value) {
         return true;
     }
     looks_like_aws_secret_key(value) || looks_random(value)
+}
+
+/// Whether `value` contains a literal that some alternative of [`SECRET_VALUE_PATTERNS`]
+/// requires: a cheap scan that spares ordinary values the regex (and its compilation).
+/// Every alternative must be represented here (`every_token_pattern_has_its_literal` checks
+/// one example of each).
+fn may_hold_token(value: &str) -> bool {
+    const LITERALS: &[&str] = &[
+        "-----BEGIN",
+        "\"private_key\"",
+        "AGE-SECRET-KEY-1",
+        "ghp_",
+        "gho_",
+        "ghu_",
+        "ghs_",
+        "ghr_",
+        "github_pat_",
+        "glpat-",
+        "npm_",
+        "pypi-",
+        "hf_",
+        "sk-",
+        "sk_",
+        "rk_",
+        "whsec_",
+        "xox",
+        "SG.",
+        "hvs.",
+        "hvb.",
+        "dop_v1_",
+        "shpat_",
+        "shpss_",
+        "shpca_",
+        "AKIA",
+        "ASIA",
+        "ABIA",
+        "ACCA",
+        "AIza",
+        "ya29.",
+        "1//0",
+        "Q~",
+        "sig=",
+        "hooks.slack.com/services/",
+        "discord.com/api/webhooks/",
+        "discordapp.com/api/webhooks/",
+        "eyJ",
+        "Bearer ",
+        "Basic ",
+    ];
+    const KEYWORDS: &[&str] = &[
+        "accountkey",
+        "sharedaccesskey",
+        "password",
+        "passwd",
+        "pwd",
+        "secret",
+        "token",
+        "apikey",
+        "api_key",
+        "accesskey",
+        "access_key",
+    ];
+    if LITERALS.iter().any(|l| value.contains(l)) {
+        return true;
+    }
+    if value.contains("://") && value.contains('@') {
+        return true;
+    }
+    value.contains('=') && {
+        let lower = value.to_ascii_lowercase();
+        KEYWORDS.iter().any(|k| lower.contains(k))
+    }
 }
 
 /// AWS secret access keys: exactly 40 characters of base64 without padding. They may contain
@@ -524,6 +597,54 @@ mod tests {
             "https://api.example.com/v1?api_key=abcd1234",
         ] {
             assert!(is_secret_value(value), "{value} should be secret");
+        }
+    }
+
+    #[test]
+    fn every_token_pattern_has_its_literal() {
+        // One example per alternative of SECRET_VALUE_PATTERNS, in its order.
+        for value in [
+            "-----BEGIN RSA PRIVATE KEY-----",
+            r#"{"private_key": "x"}"#,
+            "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQ",
+            "ghs_abcdefghijklmnopqrstuvwxyz",
+            "github_pat_abcdefghijklmnopqrstuvwxyz",
+            "glpat-abcdefghij0123456789",
+            "npm_abcdefghijklmnopqrstuvwxyz0123456789",
+            "pypi-abcdefghijklmnopqrstuvwxyz0123456789abcdefgh",
+            "hf_abcdefghijklmnopqrstuvwxyz0123456",
+            "sk-ant-abcdefghijklmnop1234",
+            "rk_live_abcdefghijklmnop1234",
+            "xoxp-1234567890-abcdefghij",
+            "SG.abcdefghijklmnop1234.qrstuvwxyz0123456789",
+            "hvb.abcdefghijklmnopqrstuvwxyz",
+            "dop_v1_0123456789abcdef0123456789abcdef0123456789abcdef",
+            "shpat_0123456789abcdef0123456789abcdef",
+            "ABIAIOSFODNN7EXAMPLE",
+            "AIzaSyA1234567890abcdefghijklmnopqrstu",
+            "ya29.a0AfH6SMBx3v9Kq2Lr8Zt7Yw1Pn4Xs6",
+            "1//0gLqWx7Zr3Kp9Tm2Yv8Bn5Cx1Dq4Ef",
+            "abc8Q~Zr3LmN0vX7pT2kW9sY4bH6jD1fG5cAq",
+            "https://x.net/c?sv=1&sig=Zr3LmN0vX7pT2kW9sY4bH6jD",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w",
+            "https://discord.com/api/webhooks/123/abc",
+            "https://deploy:s3cr3tpass@git.example.com/repo.git",
+            "Basic dXNlcjpwYXNzd29yZDEyMzQ1Njc4",
+            "Server=db;User Id=sa;Password=hunter22;",
+        ] {
+            assert!(
+                SECRET_VALUE_PATTERNS.is_match(value),
+                "{value} should match a token pattern"
+            );
+            assert!(may_hold_token(value), "the pre-check misses {value}");
+            assert!(is_secret_value(value), "{value} should be secret");
+        }
+        // Ordinary long values never reach the regex.
+        for value in [
+            "/home/a-rather-long-user-name",
+            "/usr/local/bin:/usr/bin:/bin",
+        ] {
+            assert!(!may_hold_token(value), "{value}");
         }
     }
 

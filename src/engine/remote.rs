@@ -6,13 +6,18 @@
 //! the only credential is the API key named by `remote.api_key_env`, sent to the configured
 //! server alone in an `Authorization` header.
 //!
-//! The client speaks plain HTTP/1.1 over `std::net` (servers on a team network or
-//! `localhost`). `https://` URLs are refused with a message saying how to proceed: a TLS
-//! stack would double caro's build time for a path most teams run on their own network.
-//! Every answer goes through the same safety checks as the built-in engine's.
+//! `http://` servers (a team network, `localhost`) get plain HTTP/1.1 over `std::net`.
+//! `https://` servers (OpenAI and other hosted APIs) go through the system's `curl`: a TLS
+//! stack in caro would double its build time for one optional path, and curl brings the
+//! platform's certificates and proxy settings. The request, API key included, reaches curl
+//! on stdin as a config file, never on its command line, where `ps` would show it. Only this
+//! engine spawns anything, and only when it is configured and the local engines had no
+//! confident answer. Every answer goes through the same safety checks as the built-in
+//! engine's.
 
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
@@ -31,6 +36,8 @@ pub struct Remote {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Url {
+    /// `https://`: sent through curl (see the module comment).
+    tls: bool,
     host: String,
     port: u16,
     /// Path prefix such as `/v1` (no trailing slash).
@@ -50,15 +57,14 @@ fn display_url(url: &str) -> String {
 fn parse_url(raw: &str) -> Result<Url, String> {
     let shown = display_url(raw);
     let url = shown.as_str();
-    let rest = if let Some(r) = raw.strip_prefix("http://") {
-        r
-    } else if raw.starts_with("https://") {
-        return Err(format!(
-            "remote.url '{url}' uses https, which this build does not speak: point it at an \
-             http:// endpoint on your network (e.g. Ollama's http://localhost:11434/v1) or a local TLS proxy"
-        ));
+    let (tls, rest) = if let Some(r) = raw.strip_prefix("http://") {
+        (false, r)
+    } else if let Some(r) = raw.strip_prefix("https://") {
+        (true, r)
     } else {
-        return Err(format!("remote.url '{url}' must start with http://"));
+        return Err(format!(
+            "remote.url '{url}' must start with http:// or https://"
+        ));
     };
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
@@ -75,9 +81,13 @@ fn parse_url(raw: &str) -> Result<Url, String> {
             p.parse::<u16>()
                 .map_err(|_| format!("remote.url '{url}' has a bad port"))?,
         ),
-        None => (authority, 80),
+        None => (authority, if tls { 443 } else { 80 }),
     };
+    if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c.is_control()) {
+        return Err(format!("remote.url '{url}' has a bad host"));
+    }
     Ok(Url {
+        tls,
         host: host.to_string(),
         port,
         base_path: path.trim_end_matches('/').to_string(),
@@ -144,6 +154,9 @@ impl Remote {
         if remaining.is_zero() {
             return Err(EngineError::Timeout);
         }
+        if self.url.tls {
+            return self.post_with_curl(path, body, remaining);
+        }
         let addr = (self.url.host.as_str(), self.url.port)
             .to_socket_addrs()
             .map_err(|e| EngineError::Failed(format!("cannot resolve {}: {e}", self.url.host)))?
@@ -188,6 +201,128 @@ impl Remote {
         }
         parse_http_response(&response)
     }
+}
+
+impl Remote {
+    fn post_with_curl(
+        &self,
+        path: &str,
+        body: &[u8],
+        remaining: Duration,
+    ) -> Result<Vec<u8>, EngineError> {
+        let url = format!(
+            "https://{}:{}{}{path}",
+            self.url.host, self.url.port, self.url.base_path
+        );
+        let body = std::str::from_utf8(body)
+            .map_err(|_| EngineError::Failed("the request body is not UTF-8".into()))?;
+        let mut config = String::new();
+        curl_option(&mut config, "url", &url);
+        curl_option(&mut config, "header", "Content-Type: application/json");
+        curl_option(&mut config, "header", "Accept: application/json");
+        let agent = concat!("caro/", env!("CARGO_PKG_VERSION"));
+        curl_option(&mut config, "user-agent", agent);
+        if let Some(key) = &self.api_key {
+            curl_option(
+                &mut config,
+                "header",
+                &format!("Authorization: Bearer {key}"),
+            );
+        }
+        curl_option(&mut config, "data-binary", body);
+        // Whole milliseconds, at least one: curl reads fractional seconds.
+        let seconds = format!("{:.3}", remaining.as_secs_f64().max(0.001));
+        let mut child = Command::new("curl")
+            .args([
+                "--silent",
+                "--show-error",
+                "--proto",
+                "=https",
+                "--max-time",
+                &seconds,
+                "--max-filesize",
+                "4194304",
+                "--write-out",
+                "\n%{http_code}",
+                "--config",
+                "-",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    EngineError::Unavailable(
+                        "https:// servers are reached through curl, which is not installed: \
+                         install curl, or point remote.url at an http:// endpoint"
+                            .into(),
+                    )
+                } else {
+                    EngineError::Failed(format!("cannot run curl: {e}"))
+                }
+            })?;
+        // curl reads the whole config before it connects, so writing first cannot deadlock.
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin
+                .write_all(config.as_bytes())
+                .map_err(|e| EngineError::Failed(format!("cannot talk to curl: {e}")))?;
+        }
+        let out = child
+            .wait_with_output()
+            .map_err(|e| EngineError::Failed(format!("curl failed: {e}")))?;
+        match out.status.code() {
+            Some(0) => {}
+            // CURLE_OPERATION_TIMEDOUT
+            Some(28) => return Err(EngineError::Timeout),
+            code => {
+                let why = String::from_utf8_lossy(&out.stderr);
+                let why = why.lines().next().unwrap_or("").trim();
+                return Err(EngineError::Failed(format!(
+                    "{}: curl exit {}: {why}",
+                    self.url.host,
+                    code.map_or("by signal".to_string(), |c| c.to_string())
+                )));
+            }
+        }
+        let (payload, status) = split_status(&out.stdout)?;
+        if !(200..300).contains(&status) {
+            let text = String::from_utf8_lossy(payload);
+            let snippet: String = text.chars().take(200).collect();
+            return Err(EngineError::Failed(format!(
+                "server answered HTTP {status}: {snippet}"
+            )));
+        }
+        Ok(payload.to_vec())
+    }
+}
+
+/// One `name = "value"` line of a curl config file, quoted the way curl unquotes it.
+fn curl_option(config: &mut String, name: &str, value: &str) {
+    config.push_str(name);
+    config.push_str(" = \"");
+    for c in value.chars() {
+        match c {
+            '\\' => config.push_str("\\\\"),
+            '"' => config.push_str("\\\""),
+            '\n' => config.push_str("\\n"),
+            '\r' => config.push_str("\\r"),
+            '\t' => config.push_str("\\t"),
+            c => config.push(c),
+        }
+    }
+    config.push_str("\"\n");
+}
+
+/// curl's output with `--write-out "\n%{http_code}"`: the body, then the status.
+fn split_status(out: &[u8]) -> Result<(&[u8], u16), EngineError> {
+    let bad = || EngineError::Failed("curl gave no HTTP status".into());
+    let nl = out.iter().rposition(|&b| b == b'\n').ok_or_else(bad)?;
+    let status = std::str::from_utf8(&out[nl + 1..])
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .ok_or_else(bad)?;
+    Ok((&out[..nl], status))
 }
 
 fn map_io(e: std::io::Error, url: &Url) -> EngineError {
@@ -356,20 +491,41 @@ mod tests {
         assert_eq!(
             parse_url("http://localhost:11434/v1/").unwrap(),
             Url {
+                tls: false,
                 host: "localhost".into(),
                 port: 11434,
                 base_path: "/v1".into()
             }
         );
         assert_eq!(parse_url("http://gpu-box").unwrap().port, 80);
-        assert!(parse_url("https://api.openai.com/v1")
-            .unwrap_err()
-            .contains("https"));
+        let openai = parse_url("https://api.openai.com/v1").unwrap();
+        assert!(openai.tls && openai.port == 443 && openai.base_path == "/v1");
         assert!(parse_url("ftp://x").is_err());
         let err = parse_url("http://user:hunter2@host/v1").unwrap_err();
         assert!(!err.contains("hunter2"), "{err}");
         let err = parse_url("https://user:hunter2@host/v1").unwrap_err();
         assert!(!err.contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn curl_config_values_are_quoted_the_way_curl_reads_them() {
+        let mut config = String::new();
+        curl_option(&mut config, "data-binary", r#"{"a":"say \"hi\"\\n"}"#);
+        curl_option(&mut config, "header", "X: tab\there");
+        assert_eq!(
+            config,
+            "data-binary = \"{\\\"a\\\":\\\"say \\\\\\\"hi\\\\\\\"\\\\\\\\n\\\"}\"\n\
+             header = \"X: tab\\there\"\n"
+        );
+    }
+
+    #[test]
+    fn curl_output_splits_into_body_and_status() {
+        let (body, status) = split_status(b"{\"a\":1}\n200").unwrap();
+        assert_eq!((body, status), (&b"{\"a\":1}"[..], 200));
+        let (body, status) = split_status(b"line one\nline two\n503").unwrap();
+        assert_eq!((body, status), (&b"line one\nline two"[..], 503));
+        assert!(split_status(b"no status").is_err());
     }
 
     #[test]

@@ -146,4 +146,29 @@ mod tests {
             "terms are sorted"
         );
     }
+
+    #[test]
+    fn the_compiled_index_survives_its_embedding_exactly() {
+        let input = compile::Input {
+            lexicon_toml: include_str!("../../data/kb/lexicon.toml"),
+            recipe_files: vec![(
+                "files.toml".into(),
+                include_str!("../../data/kb/files.toml").into(),
+            )],
+        };
+        let out = compile::compile(&input).unwrap();
+        let kb = Kb::from_compiled(&out);
+        assert_eq!(kb.index.phrasings.len(), out.phrasings.len());
+        for (got, want) in kb.index.phrasings.iter().zip(&out.phrasings) {
+            assert_eq!(got.recipe, want.recipe);
+            assert_eq!(got.terms, want.terms);
+            assert_eq!(got.norm.to_bits(), want.norm.to_bits());
+        }
+        assert_eq!(kb.len(), out.recipe_ends.len());
+        // Every recipe's slice of the blob is its whole document: distinct ids, all parsed.
+        let ids: std::collections::BTreeSet<&str> =
+            (0..kb.len()).map(|i| kb.recipe(i).id.as_str()).collect();
+        assert_eq!(ids.len(), kb.len());
+        assert_eq!(kb.texts().len(), out.phrasings.len());
+    }
 }

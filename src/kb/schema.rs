@@ -176,6 +176,7 @@ pub struct CompiledOut {
     /// Inverse document frequency per term id (documents = recipes).
     pub idf: Vec<f32>,
     /// Every phrasing, flattened; `Recipe::phrasings` indexes into it.
+    #[serde(serialize_with = "phrasing_codec::encode")]
     pub phrasings: Vec<Phrasing>,
     /// Phrasing texts with example values (what an encoder embeds), same order: a JSON
     /// array of strings (`kb-texts.json`).
@@ -201,6 +202,7 @@ pub struct Compiled<'a> {
     #[serde(borrow)]
     pub terms: Vec<&'a str>,
     pub idf: Vec<f32>,
+    #[serde(deserialize_with = "phrasing_codec::decode")]
     pub phrasings: Vec<Phrasing>,
     pub meta: Vec<RecipeMeta>,
     pub recipe_ends: Vec<u32>,
@@ -220,6 +222,72 @@ pub struct Phrasing {
     pub terms: Vec<u32>,
     /// Euclidean norm of the idf-weighted term vector.
     pub norm: f32,
+}
+
+/// Phrasings travel as one string, `recipe norm term term …;` per phrasing in hex (the norm
+/// as its f32 bits, so it survives exactly): thousands of small JSON objects cost every
+/// process most of its start-up in serde's generic parsing, this costs a split and a few
+/// integer parses per phrasing.
+mod phrasing_codec {
+    use super::Phrasing;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::fmt::Write;
+
+    pub fn encode<S: Serializer>(phrasings: &[Phrasing], s: S) -> Result<S::Ok, S::Error> {
+        let mut out = String::new();
+        for p in phrasings {
+            let _ = write!(out, "{:x} {:x}", p.recipe, p.norm.to_bits());
+            for t in &p.terms {
+                let _ = write!(out, " {t:x}");
+            }
+            out.push(';');
+        }
+        s.serialize_str(&out)
+    }
+
+    pub fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Phrasing>, D::Error> {
+        let text = <&str>::deserialize(d)?;
+        // One pass over the bytes: this runs in every process, so no splitting into
+        // substrings and no per-number parse calls.
+        let mut out = Vec::with_capacity(text.len() / 16);
+        let mut numbers: Vec<u32> = Vec::with_capacity(16);
+        let mut value: u32 = 0;
+        let mut digits = 0;
+        for &b in text.as_bytes() {
+            match b {
+                b'0'..=b'9' | b'a'..=b'f' => {
+                    let v = if b <= b'9' { b - b'0' } else { b - b'a' + 10 };
+                    value = (value << 4) | u32::from(v);
+                    digits += 1;
+                }
+                b' ' | b';' if digits > 0 && digits <= 8 => {
+                    numbers.push(value);
+                    (value, digits) = (0, 0);
+                    if b == b';' {
+                        if numbers.len() < 2 {
+                            return Err(serde::de::Error::custom("bad phrasing: no norm"));
+                        }
+                        out.push(Phrasing {
+                            recipe: numbers[0],
+                            norm: f32::from_bits(numbers[1]),
+                            terms: numbers[2..].to_vec(),
+                        });
+                        numbers.clear();
+                    }
+                }
+                _ => {
+                    return Err(serde::de::Error::custom(format!(
+                        "bad phrasing byte {:?}",
+                        b as char
+                    )))
+                }
+            }
+        }
+        if digits > 0 || !numbers.is_empty() {
+            return Err(serde::de::Error::custom("bad phrasing: unterminated"));
+        }
+        Ok(out)
+    }
 }
 
 /// Where a recipe may be offered: bit sets (0 = anywhere).
