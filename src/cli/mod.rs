@@ -22,7 +22,7 @@ Set-up:   eval \"$(caro init zsh)\"   # or bash; fish: caro init fish | source
 Then type a request at your prompt and press Ctrl-G.
 
 Exit codes: 0 success, 1 no suggestion, 2 usage error, 3 blocked by safety,
-            4 config error, 5 failure, 130 interrupted.
+            4 config error, 5 failure, 130 interrupted (SIGINT), 143 terminated (SIGTERM).
 Environment: CARO_CONFIG (config file), CARO_<KEY> (any config key, e.g. CARO_ENGINE,
              CARO_SAFETY_LEVEL), CARO_LOG (off|error|warn|info|debug), CARO_LOG_FILE.";
 
