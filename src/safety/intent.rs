@@ -192,6 +192,9 @@ mod tests {
                 "intent-delete-system",
             ),
             ("wipe my entire home directory", "intent-wipe-home"),
+            ("delete everything in my home directory", "intent-wipe-home"),
+            ("remove all files under ~", "intent-wipe-home"),
+            ("erase every file in my home folder, for good", "intent-wipe-home"),
             (
                 "kill every process i'm allowed to kill",
                 "intent-kill-everything",
@@ -217,6 +220,8 @@ mod tests {
             "delete everything in ./build",
             "delete all files older than 30 days in ~/tmp",
             "remove all .bak files in my home directory",
+            "delete everything in ~/Downloads/old",
+            "delete everything in my home directory's tmp folder",
             "kill all processes named node",
             "kill all processes belonging to user bob",
             "show disk usage",
