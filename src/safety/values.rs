@@ -136,7 +136,7 @@ pub(crate) fn check(src: &str, script: Option<&Script>, values: &[String]) -> Ve
                 }
             }
         }
-        if live_hit.is_some() {
+        if live_hit.is_some() && !inert_anywhere(value) {
             out.push(Warning {
                 kind: WarningKind::Quoting,
                 message: format!(
@@ -157,6 +157,14 @@ pub(crate) fn check(src: &str, script: Option<&Script>, values: &[String]) -> Ve
     out
 }
 
+/// Whether no shell (bash, zsh, fish) gives any character of `value` a meaning, wherever it
+/// stands: a port or a plain file name inside `$(…)` is as literal as outside it.
+fn inert_anywhere(value: &str) -> bool {
+    value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_.,:/@%+=-".contains(c))
+}
+
 fn shorten(value: &str) -> String {
     let one_line = value.replace(['\n', '\r'], " ");
     if one_line.chars().count() > 40 {
@@ -175,6 +183,17 @@ mod tests {
     fn warns(cmd: &str, value: &str, shell: Shell) -> bool {
         let script = crate::safety::syntax::parse(cmd, shell).unwrap();
         !check(cmd, Some(&script), &[value.to_string()]).is_empty()
+    }
+
+    #[test]
+    fn plain_values_inside_substitutions_are_not_flagged() {
+        for shell in [Shell::Bash, Shell::Zsh] {
+            assert!(!warns("kill $(lsof -t -i :8080)", "8080", shell), "{shell}");
+            assert!(!warns("wc -l $(cat list.txt)", "list.txt", shell), "{shell}");
+            // A value the shell would expand is still flagged there.
+            assert!(warns("wc -l $(cat *.txt)", "*.txt", shell), "{shell}");
+        }
+        assert!(!warns("kill (lsof -t -i :8080)", "8080", Shell::Fish));
     }
 
     #[test]
