@@ -9,7 +9,14 @@
 //! 3. Final score: the blend, adjusted for how much of the request the recipe used (values
 //!    bound, words explained) and for missing values; mapped to a 0..1 confidence.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::hash_map::DefaultHasher;
+use std::hash::BuildHasherDefault;
+
+/// Maps and sets with a fixed hasher: their iteration order feeds float sums and tie-breaks,
+/// and with std's per-process random seed the same request could rank differently from one
+/// Ctrl-G to the next (a test caught two recipes with equal commands swapping places).
+type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<DefaultHasher>>;
+type HashSet<K> = std::collections::HashSet<K, BuildHasherDefault<DefaultHasher>>;
 
 use super::schema::{Mod, Phrasing, Recipe, SYMBOL_ALIASES};
 use super::slots::{self, Fit, Target};
@@ -95,7 +102,7 @@ struct TermWeights {
 
 fn term_weights(kb: &Kb, a: &Analysis, terms: &[String]) -> TermWeights {
     let ix = &kb.index;
-    let mut weights: HashMap<u32, f32> = HashMap::new();
+    let mut weights: HashMap<u32, f32> = HashMap::default();
     for t in terms {
         if let Some(id) = ix.term_id(t) {
             weights.insert(id, ix.idf[id as usize]);
@@ -255,7 +262,7 @@ fn phrasing_cos(table: &TermTable, syms: &SymbolIds, p: &Phrasing, tw: &TermWeig
     // half, once per request value, and only if no phrasing term matched it exactly; the
     // phrasing's side weighs its own term (a rare request symbol must not outweigh a
     // common one). A symbol standing for several kinds (`#files`) counts in full for any.
-    let mut credited: HashSet<u32> = HashSet::new();
+    let mut credited: HashSet<u32> = HashSet::default();
     let mut norm2 = p.norm * p.norm;
     for t in unmatched {
         if let Some((_, kinds)) = syms.aliases.iter().find(|(alias, _)| *alias == t) {
@@ -965,7 +972,7 @@ fn own_word(r: &Recipe, a: &Analysis, i: usize) -> bool {
 /// Bind mentions and left-over words to slots: cued values first, then by position.
 fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'_>) -> Binding {
     let known = |canon: &str| lexicon.knows(canon);
-    let mut vals: HashMap<String, Bound> = HashMap::new();
+    let mut vals: HashMap<String, Bound> = HashMap::default();
     // A product name the recipe itself talks about is never a value.
     let mut used: HashSet<usize> = (0..a.mentions.len())
         .filter(|&i| own_word(r, a, i))
@@ -1080,13 +1087,13 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'
         .filter(|(_, w)| w.lower.chars().any(|c| c.is_alphanumeric()))
         .map(|(i, _)| i)
         .collect();
-    let mut used_words: HashSet<usize> = HashSet::new();
+    let mut used_words: HashSet<usize> = HashSet::default();
     let mut word_slots: Vec<(usize, String)> = Vec::new();
-    let mut guessed: HashSet<String> = HashSet::new();
-    let mut guessed_words: HashSet<usize> = HashSet::new();
-    let mut command_mentions: HashSet<usize> = HashSet::new();
-    let mut phrase_words: HashSet<usize> = HashSet::new();
-    let mut phrase_slots: HashSet<String> = HashSet::new();
+    let mut guessed: HashSet<String> = HashSet::default();
+    let mut guessed_words: HashSet<usize> = HashSet::default();
+    let mut command_mentions: HashSet<usize> = HashSet::default();
+    let mut phrase_words: HashSet<usize> = HashSet::default();
+    let mut phrase_slots: HashSet<String> = HashSet::default();
     let before_binding = vals.clone();
     for s in r.slots.iter().filter(|s| s.ty == "cmdline") {
         let before = used.clone();
@@ -1108,7 +1115,7 @@ fn bind(r: &Recipe, a: &Analysis, mod_words: &HashSet<&str>, lexicon: &Lexicon<'
         }
         command_mentions.extend(used.difference(&before).copied());
     }
-    let mut cued_words: HashSet<String> = HashSet::new();
+    let mut cued_words: HashSet<String> = HashSet::default();
     for s in &r.slots {
         if vals.contains_key(&s.name) {
             continue;
@@ -2281,7 +2288,10 @@ explain = "x"
         };
         let remote = |text: &str| {
             let a = analyze(text, &lex, false);
-            match bind(&recipe, &a, &HashSet::new(), &lex).vals.get("remote") {
+            match bind(&recipe, &a, &HashSet::default(), &lex)
+                .vals
+                .get("remote")
+            {
                 Some(Bound::Words(w)) => w.clone(),
                 Some(Bound::Raw(r)) => format!("default {r}"),
                 other => format!("{other:?}"),
@@ -2325,7 +2335,7 @@ explain = "x"
         };
         let bound = |r: &Recipe, text: &str| {
             let a = analyze(text, &lex, false);
-            let b = bind(r, &a, &HashSet::new(), &lex);
+            let b = bind(r, &a, &HashSet::default(), &lex);
             let name = &r.slots[0].name;
             let cued = b.cued_words.contains(name);
             match b.vals.get(name) {
@@ -2447,7 +2457,7 @@ explain = "x"
         };
         let dir = |text: &str| {
             let a = analyze(text, &lex, false);
-            match bind(&recipe, &a, &HashSet::new(), &lex).vals.get("dir") {
+            match bind(&recipe, &a, &HashSet::default(), &lex).vals.get("dir") {
                 Some(Bound::Words(w)) => w.clone(),
                 Some(Bound::Raw(r)) => format!("default {r}"),
                 other => format!("{other:?}"),
@@ -2493,7 +2503,7 @@ explain = "x"
             phrasings: vec![],
         };
         let a = analyze("run make install", &lex, false);
-        let b = bind(&recipe, &a, &HashSet::new(), &lex);
+        let b = bind(&recipe, &a, &HashSet::default(), &lex);
         assert!(matches!(b.vals.get("pkg"), Some(Bound::Words(w)) if w == "make"));
         assert_eq!(b.guessed_words.len(), 1);
     }
@@ -2541,7 +2551,7 @@ explain = "x"
         };
         let cmd = |text: &str| {
             let a = analyze(text, &lex, false);
-            let b = bind(&recipe, &a, &HashSet::new(), &lex);
+            let b = bind(&recipe, &a, &HashSet::default(), &lex);
             match b.vals.get("cmd") {
                 Some(Bound::Command(parts)) => slots::render_command(parts, None, target),
                 other => format!("{other:?}"),

@@ -194,7 +194,10 @@ mod tests {
             ("wipe my entire home directory", "intent-wipe-home"),
             ("delete everything in my home directory", "intent-wipe-home"),
             ("remove all files under ~", "intent-wipe-home"),
-            ("erase every file in my home folder, for good", "intent-wipe-home"),
+            (
+                "erase every file in my home folder, for good",
+                "intent-wipe-home",
+            ),
             (
                 "kill every process i'm allowed to kill",
                 "intent-kill-everything",

@@ -189,7 +189,10 @@ mod tests {
     fn plain_values_inside_substitutions_are_not_flagged() {
         for shell in [Shell::Bash, Shell::Zsh] {
             assert!(!warns("kill $(lsof -t -i :8080)", "8080", shell), "{shell}");
-            assert!(!warns("wc -l $(cat list.txt)", "list.txt", shell), "{shell}");
+            assert!(
+                !warns("wc -l $(cat list.txt)", "list.txt", shell),
+                "{shell}"
+            );
             // A value the shell would expand is still flagged there.
             assert!(warns("wc -l $(cat *.txt)", "*.txt", shell), "{shell}");
         }
