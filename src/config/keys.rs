@@ -85,7 +85,7 @@ pub const KEYS: &[KeyDoc] = &[
     KeyDoc { path: "encoder.threads", kind: Kind::Int { min: 1 }, default: "1",
         doc: "ONNX Runtime intra-op threads (1 is fastest for one-shot calls)" },
     KeyDoc { path: "remote.url", kind: Kind::Str, default: "\"\"",
-        doc: "Base URL of an OpenAI-compatible server, e.g. http://localhost:11434/v1; empty = off" },
+        doc: "Base URL of an OpenAI-compatible server, e.g. http://localhost:11434/v1 or https://api.openai.com/v1 (https through curl); empty = off" },
     KeyDoc { path: "remote.model", kind: Kind::Str, default: "\"\"",
         doc: "Model name sent to the remote server" },
     KeyDoc { path: "remote.api_key_env", kind: Kind::Str, default: "\"\"",
